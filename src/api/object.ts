@@ -1,0 +1,38 @@
+import type { ObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js'
+
+export type { ObjectMeta, OwnerReference }
+
+/** Any Kubernetes object as plain JSON data. Typed views (Pod, StatefulSet…) come from kubernetes-types. */
+export interface KubeObject {
+  apiVersion?: string
+  kind?: string
+  metadata: ObjectMeta
+  [field: string]: unknown
+}
+
+export interface KubeList<T = KubeObject> {
+  apiVersion: string
+  kind: string
+  metadata: { resourceVersion?: string; continue?: string; remainingItemCount?: number }
+  items: T[]
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR'
+
+export interface WatchEvent<T = KubeObject> {
+  type: WatchEventType
+  object: T
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** Deep copy of JSON data. */
+export function clone<T>(v: T): T {
+  return structuredClone(v)
+}
+
+export function controllerRef(obj: KubeObject): OwnerReference | undefined {
+  return obj.metadata.ownerReferences?.find((o) => o.controller === true)
+}

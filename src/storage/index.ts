@@ -1,0 +1,2 @@
+export * from './store.js'
+export { EventFanout } from './fanout.js'
