@@ -1,6 +1,9 @@
-import type { ObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js'
+import type { ObjectMeta as K8sObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js'
 
-export type { ObjectMeta, OwnerReference }
+export type { OwnerReference }
+
+/** kubernetes-types' ObjectMeta made writable (the server fills it in) and `undefined`-tolerant. */
+export type ObjectMeta = { -readonly [K in keyof K8sObjectMeta]?: K8sObjectMeta[K] | undefined }
 
 /** Any Kubernetes object as plain JSON data. Typed views (Pod, StatefulSet…) come from kubernetes-types. */
 export interface KubeObject {

@@ -2,9 +2,16 @@ import { StoreError } from '../store.js'
 import type { Entry, ListOptions, ListResult, Store, StoreEvent } from '../store.js'
 import { EventFanout } from '../fanout.js'
 
+// Failures are rejected promises, never synchronous throws, so callers can rely on `await`.
+const closed = <T>(): Promise<T> => Promise.reject(new StoreError('Closed', 'store is closed'))
+const failing = (err: StoreError): AsyncIterable<StoreEvent> => ({
+  [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(err) }),
+})
+
 /**
  * The reference Store: everything in memory, history kept as a log of events so that
  * reads at a past revision and watches from a past revision work until compaction.
+ * Written values are copied, so a caller reusing its buffer cannot rewrite history.
  */
 export class MemoryStore implements Store {
   #rev = 0
@@ -15,14 +22,17 @@ export class MemoryStore implements Store {
   #closed = false
 
   revision(): Promise<number> {
+    if (this.#closed) return closed()
     return Promise.resolve(this.#rev)
   }
 
   get(key: string): Promise<Entry | undefined> {
+    if (this.#closed) return closed()
     return Promise.resolve(this.#current.get(key))
   }
 
   list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
+    if (this.#closed) return closed()
     const atRev = opts.revision && opts.revision > 0 ? opts.revision : this.#rev
     if (atRev > this.#rev) return Promise.reject(new StoreError('FutureRevision', `revision ${atRev} is in the future`))
     if (atRev < this.#rev && atRev < this.#compacted) {
@@ -54,36 +64,32 @@ export class MemoryStore implements Store {
     this.#fanout.publish(ev)
   }
 
-  #checkOpen(): void {
-    if (this.#closed) throw new StoreError('Closed', 'store is closed')
-  }
-
   create(key: string, value: Uint8Array): Promise<Entry> {
-    this.#checkOpen()
+    if (this.#closed) return closed()
     if (this.#current.has(key)) return Promise.reject(new StoreError('AlreadyExists', `key ${key} already exists`, this.#current.get(key)))
     const rev = ++this.#rev
-    const entry: Entry = { key, value, createRevision: rev, modRevision: rev }
+    const entry: Entry = { key, value: value.slice(), createRevision: rev, modRevision: rev }
     this.#current.set(key, entry)
     this.#append({ type: 'put', entry })
     return Promise.resolve(entry)
   }
 
   update(key: string, value: Uint8Array, expectedRevision: number): Promise<Entry> {
-    this.#checkOpen()
+    if (this.#closed) return closed()
     const prev = this.#current.get(key)
     if (!prev) return Promise.reject(new StoreError('NotFound', `key ${key} not found`))
     if (prev.modRevision !== expectedRevision) {
       return Promise.reject(new StoreError('Conflict', `key ${key} is at revision ${prev.modRevision}, not ${expectedRevision}`, prev))
     }
     const rev = ++this.#rev
-    const entry: Entry = { key, value, createRevision: prev.createRevision, modRevision: rev }
+    const entry: Entry = { key, value: value.slice(), createRevision: prev.createRevision, modRevision: rev }
     this.#current.set(key, entry)
     this.#append({ type: 'put', entry, prev })
     return Promise.resolve(entry)
   }
 
   delete(key: string, expectedRevision?: number): Promise<Entry> {
-    this.#checkOpen()
+    if (this.#closed) return closed()
     const prev = this.#current.get(key)
     if (!prev) return Promise.reject(new StoreError('NotFound', `key ${key} not found`))
     if (expectedRevision !== undefined && prev.modRevision !== expectedRevision) {
@@ -97,16 +103,17 @@ export class MemoryStore implements Store {
   }
 
   watch(prefix: string, fromRevision: number, signal: AbortSignal): AsyncIterable<StoreEvent> {
+    if (this.#closed) return failing(new StoreError('Closed', 'store is closed'))
     if (fromRevision < this.#compacted) {
-      const err = new StoreError('Compacted', `revision ${fromRevision} has been compacted (compacted at ${this.#compacted})`)
-      return { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(err) }) }
+      return failing(new StoreError('Compacted', `revision ${fromRevision} has been compacted (compacted at ${this.#compacted})`))
     }
     const backlog = this.#log.filter((ev) => ev.entry.modRevision > fromRevision && ev.entry.key.startsWith(prefix))
-    const last = this.#rev
-    return this.#fanout.subscribe(prefix, backlog, last, signal)
+    // a watch from a future revision must skip the live events up to that revision too
+    return this.#fanout.subscribe(prefix, backlog, Math.max(this.#rev, fromRevision), signal)
   }
 
   compact(revision: number): Promise<void> {
+    if (this.#closed) return closed()
     const upTo = Math.min(revision, this.#rev)
     if (upTo <= this.#compacted) return Promise.resolve()
     this.#log = this.#log.filter((ev) => ev.entry.modRevision > upTo)
@@ -115,6 +122,7 @@ export class MemoryStore implements Store {
   }
 
   compactedRevision(): Promise<number> {
+    if (this.#closed) return closed()
     return Promise.resolve(this.#compacted)
   }
 

@@ -1,0 +1,3 @@
+export { ApiServer, VERSION_INFO } from './server.js'
+export type { ApiServerOptions } from './server.js'
+export { SYSTEM_NAMESPACES } from './bootstrap.js'

@@ -1,0 +1,83 @@
+/**
+ * `kubeling up` / `kubeling server`: open the store, start the API server over TLS, write
+ * the kubeconfig, then (for `up`) the components of later roadmap stages. Stops cleanly on
+ * SIGINT/SIGTERM so a restart on the same data dir resumes everything.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { ApiServer } from '../apiserver/index.js'
+import { openStore } from '../storage/open-store.js'
+import { loadOrCreateCredentials } from './data-dir.js'
+import { renderKubeconfig } from './kubeconfig.js'
+
+export interface UpOptions {
+  controlPlaneOnly: boolean
+  dataDir: string | undefined
+  port: string | undefined
+  store: string | undefined
+  address: string | undefined
+  nodes: string | undefined
+  runtime: string | undefined
+  dnsAddr: string | undefined
+}
+
+function progress(line: string): void {
+  process.stdout.write(`${line}\n`)
+}
+
+export async function runUp(opts: UpOptions): Promise<void> {
+  const started = performance.now()
+  const dataDir = resolve(opts.dataDir ?? join(homedir(), '.kubeling'))
+  const port = opts.port === undefined ? 6443 : Number(opts.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: invalid port ${JSON.stringify(opts.port)}`)
+  const address = opts.address ?? '127.0.0.1'
+  if (opts.runtime && opts.runtime !== 'simulated') throw new Error(`--runtime ${opts.runtime}: not yet available (only 'simulated' is planned for this stage)`)
+  const nodes = opts.nodes === undefined ? 3 : Number(opts.nodes)
+  if (!Number.isInteger(nodes) || nodes < 0) throw new Error(`--nodes: invalid count ${JSON.stringify(opts.nodes)}`)
+  mkdirSync(dataDir, { recursive: true })
+  const storeUrl = opts.store ?? `sqlite://${join(dataDir, 'state.db')}`
+  progress(`kubeling: data dir ${dataDir}`)
+  const creds = await loadOrCreateCredentials(dataDir, address === '0.0.0.0' ? [] : [address])
+  const store = await openStore(storeUrl)
+  progress(`kubeling: store ${storeUrl}`)
+  const server = new ApiServer({ store, tls: { cert: creds.pki.serverCert, key: creds.pki.serverKey }, token: creds.token })
+  let url: string
+  try {
+    url = await server.start(port, address)
+  } catch (e) {
+    await store.close()
+    const err = e as NodeJS.ErrnoException
+    if (err.code === 'EADDRINUSE') throw new Error(`port ${port} on ${address} is already in use (is another kubeling running? pick another with --port)`)
+    throw e
+  }
+  const publicUrl = url.replace('0.0.0.0', '127.0.0.1')
+  progress(`kubeling: API server listening on ${publicUrl}`)
+  if (!opts.controlPlaneOnly && nodes > 0) progress(`kubeling: node agents (--nodes ${nodes}): not yet in this build`)
+  const kubeconfig = join(dataDir, 'kubeconfig.yaml')
+  writeFileSync(kubeconfig, renderKubeconfig({ server: publicUrl, caCert: creds.pki.caCert, token: creds.token }), { mode: 0o600 })
+  progress(`kubeling: ready in ${Math.round(performance.now() - started)} ms`)
+  progress(`kubeconfig: ${kubeconfig}`)
+  progress(`export KUBECONFIG=${kubeconfig}`)
+
+  let stopping = false
+  const stop = (signal: string): void => {
+    if (stopping) return
+    stopping = true
+    progress(`kubeling: ${signal} received, stopping`)
+    const force = setTimeout(() => process.exit(1), 10_000)
+    force.unref()
+    server.stop()
+      .then(() => store.close())
+      .then(() => {
+        progress('kubeling: stopped')
+        process.exit(0)
+      })
+      .catch((e: unknown) => {
+        process.stderr.write(`kubeling: error while stopping: ${(e as Error).message}\n`)
+        process.exit(1)
+      })
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+}

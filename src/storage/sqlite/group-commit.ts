@@ -1,0 +1,54 @@
+/** One write's outcome inside a batch: each write succeeds or fails on its own. */
+export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown }
+
+/**
+ * Group commit: writes submitted in the same event-loop turn are handed to `commit` as
+ * one batch, so one durable transaction (one fsync) acknowledges all of them.
+ *
+ * `commit` runs synchronously (better-sqlite3 is synchronous). While it runs the event
+ * loop is blocked, so writes issued "while a commit is in flight" simply queue up behind
+ * it and become the next batch. `commit` returns one outcome per write, in order; if it
+ * throws, the whole batch failed and every write in it is rejected with that error.
+ */
+export class GroupCommit<W, R> {
+  #queue: Array<{ write: W; resolve: (r: R) => void; reject: (err: unknown) => void }> = []
+  #timer: NodeJS.Immediate | undefined
+
+  /** @param maxBatch upper bound on writes per transaction, to bound event-loop stalls */
+  constructor(private readonly commit: (writes: W[]) => Array<Outcome<R>>, private readonly maxBatch = 1000) {}
+
+  submit(write: W): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.#queue.push({ write, resolve, reject })
+      // setImmediate rather than a microtask: it runs after every callback of this turn
+      // (all ready I/O, all resolved awaits), so the batch collects everything issued now.
+      this.#timer ??= setImmediate(() => this.flush())
+    })
+  }
+
+  /** Commits queued writes synchronously: one batch, or with `all` the whole queue (close). */
+  flush(all = false): void {
+    if (this.#timer) clearImmediate(this.#timer)
+    this.#timer = undefined
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, this.maxBatch)
+      let outcomes: Array<Outcome<R>>
+      try {
+        outcomes = this.commit(batch.map((q) => q.write))
+      } catch (err) {
+        for (const q of batch) q.reject(err)
+        continue
+      }
+      batch.forEach((q, i) => {
+        const o = outcomes[i]
+        if (o?.ok) q.resolve(o.value)
+        else q.reject(o ? o.error : new Error('group commit: no outcome for write'))
+      })
+      // a larger backlog continues on the next turn, letting reads and I/O interleave
+      if (!all && this.#queue.length > 0) {
+        this.#timer = setImmediate(() => this.flush())
+        return
+      }
+    }
+  }
+}
