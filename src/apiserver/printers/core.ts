@@ -1,14 +1,14 @@
 /** Printers for core/v1 kinds other than Pod (upstream `printNode`, `printService`, …). */
 
 import type {
-  EndpointSubset, Event, LoadBalancerStatus, Namespace, Node, PersistentVolume, PersistentVolumeClaim,
-  Service, ServiceAccount,
+  EndpointSubset, LoadBalancerStatus, Namespace, Node, PersistentVolume, PersistentVolumeClaim,
+  Service,
 } from 'kubernetes-types/core/v1.js'
 import type { KubeObject } from '../../api/index.js'
 import { ageColumn, ageOf, nameColumn, nameOf } from './common.js'
 import { DOC } from './descriptions.js'
 import { since } from './duration.js'
-import { accessModesString, byCodeUnit, countKeys, formatLabels, int, rec, recs, str } from './format.js'
+import { accessModesString, byCodeUnit, countKeys, formatLabels, int, rec, str } from './format.js'
 import { formatQuantity } from './quantity.js'
 import { col, view, type TablePrinter } from './types.js'
 
@@ -201,6 +201,19 @@ export const endpointsPrinter: TablePrinter = {
 
 const BETA_STORAGE_CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class'
 
+/** `spec.volumeAttributesClassName` (a pointer upstream: set-but-empty prints empty). */
+function volumeAttributesClass(spec: object): string {
+  const v = rec(spec)['volumeAttributesClassName']
+  return typeof v === 'string' ? v : '<unset>'
+}
+
+/** `helper.GetPersistentVolume(Claim)Class`: the beta annotation wins over the field. */
+function storageClassOf(obj: KubeObject, field: string | undefined): string {
+  const annotations = obj.metadata.annotations ?? {}
+  if (Object.hasOwn(annotations, BETA_STORAGE_CLASS_ANNOTATION)) return annotations[BETA_STORAGE_CLASS_ANNOTATION] ?? ''
+  return field ?? ''
+}
+
 export const persistentVolumePrinter: TablePrinter = {
   columns: [
     nameColumn(),
@@ -221,10 +234,7 @@ export const persistentVolumePrinter: TablePrinter = {
     const claimRef = spec.claimRef ? `${spec.claimRef.namespace ?? ''}/${spec.claimRef.name ?? ''}` : ''
     // SetDefaults_PersistentVolume: Pending, Retain, Filesystem
     const phase = obj.metadata.deletionTimestamp != null ? 'Terminating' : pv.status?.phase || 'Pending'
-    const annotations = obj.metadata.annotations ?? {}
-    const storageClass = BETA_STORAGE_CLASS_ANNOTATION in annotations
-      ? annotations[BETA_STORAGE_CLASS_ANNOTATION] ?? ''
-      : spec.storageClassName ?? ''
+    const storageClass = storageClassOf(obj, spec.storageClassName)
     return [
       nameOf(obj),
       formatQuantity(spec.capacity?.['storage']),
@@ -233,7 +243,7 @@ export const persistentVolumePrinter: TablePrinter = {
       phase,
       claimRef,
       storageClass,
-      str(rec(spec)['volumeAttributesClassName']) || (rec(spec)['volumeAttributesClassName'] === '' ? '' : '<unset>'),
+      volumeAttributesClass(spec),
       pv.status?.reason ?? '',
       ageOf(obj, now),
       spec.volumeMode ?? 'Filesystem',
@@ -265,14 +275,9 @@ export const persistentVolumeClaimPrinter: TablePrinter = {
       accessModes = accessModesString(pvc.status?.accessModes)
       capacity = formatQuantity(pvc.status?.capacity?.['storage'])
     }
-    const annotations = obj.metadata.annotations ?? {}
-    const storageClass = BETA_STORAGE_CLASS_ANNOTATION in annotations
-      ? annotations[BETA_STORAGE_CLASS_ANNOTATION] ?? ''
-      : spec.storageClassName ?? ''
-    const vac = rec(spec)['volumeAttributesClassName']
+    const storageClass = storageClassOf(obj, spec.storageClassName)
     return [
-      nameOf(obj), phase, volumeName, capacity, accessModes, storageClass,
-      typeof vac === 'string' ? vac : '<unset>',
+      nameOf(obj), phase, volumeName, capacity, accessModes, storageClass, volumeAttributesClass(spec),
       ageOf(obj, now),
       spec.volumeMode ?? 'Filesystem',
     ]
@@ -369,7 +374,7 @@ export const eventColumns = [
 
 export const eventPrinter: TablePrinter = {
   columns: eventColumns,
-  cells: (obj, now) => eventCells(view<Event>(obj) as CoreEventView, now),
+  cells: (obj, now) => eventCells(view<CoreEventView>(obj), now),
 }
 
 export const eventsV1Printer: TablePrinter = {
@@ -398,5 +403,5 @@ export const secretPrinter: TablePrinter = {
 
 export const serviceAccountPrinter: TablePrinter = {
   columns: [nameColumn(), col('Secrets', 'string', DOC['ServiceAccount.secrets']), ageColumn()],
-  cells: (obj, now) => [nameOf(obj), recs(view<ServiceAccount>(obj).secrets).length, ageOf(obj, now)],
+  cells: (obj, now) => [nameOf(obj), Array.isArray(obj['secrets']) ? obj['secrets'].length : 0, ageOf(obj, now)],
 }
