@@ -10,6 +10,9 @@ import { ApiServer } from '../apiserver/index.js'
 import { openStore } from '../storage/open-store.js'
 import { loadOrCreateCredentials } from './data-dir.js'
 import { renderKubeconfig } from './kubeconfig.js'
+import { Client } from '../client/index.js'
+import { startControllers } from './start-controllers.js'
+import { startNodes } from './start-nodes.js'
 
 export interface UpOptions {
   controlPlaneOnly: boolean
@@ -53,7 +56,13 @@ export async function runUp(opts: UpOptions): Promise<void> {
   }
   const publicUrl = url.replace('0.0.0.0', '127.0.0.1')
   progress(`kubeling: API server listening on ${publicUrl}`)
-  if (!opts.controlPlaneOnly && nodes > 0) progress(`kubeling: node agents (--nodes ${nodes}): not yet in this build`)
+  const components = new AbortController()
+  const newClient = (): Client => new Client({ server: publicUrl, token: creds.token, ca: creds.pki.caCert, userAgent: 'kubeling-controller-manager/v0' })
+  const client = newClient()
+  await startControllers({ client, dataDir, signal: components.signal, progress })
+  if (!opts.controlPlaneOnly) {
+    await startNodes({ client, newClient, nodes, runtime: opts.runtime ?? 'simulated', dataDir, signal: components.signal, progress })
+  }
   const kubeconfig = join(dataDir, 'kubeconfig.yaml')
   writeFileSync(kubeconfig, renderKubeconfig({ server: publicUrl, caCert: creds.pki.caCert, token: creds.token }), { mode: 0o600 })
   progress(`kubeling: ready in ${Math.round(performance.now() - started)} ms`)
@@ -67,6 +76,8 @@ export async function runUp(opts: UpOptions): Promise<void> {
     progress(`kubeling: ${signal} received, stopping`)
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
+    components.abort()
+    client.close()
     server.stop()
       .then(() => store.close())
       .then(() => {

@@ -13,7 +13,7 @@ import type { Entry, Store, StoreError, StoreErrorCode, StoreEvent } from './sto
  */
 export function runStoreContract(name: string, newStore: () => Promise<Store>): void {
   const it = (title: string, fn: (s: Store) => Promise<void>): void => {
-    test(`${name}: ${title}`, { timeout: 10_000 }, async () => {
+    void test(`${name}: ${title}`, { timeout: 10_000 }, async () => {
       const store = await newStore()
       try {
         await fn(store)

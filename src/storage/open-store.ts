@@ -15,8 +15,8 @@ import type { Store } from './store.js'
  * const store = await openStore(`sqlite://${join(dataDir, 'state.db')}`)
  */
 export async function openStore(url: string): Promise<Store> {
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase()
-  const rest = scheme === undefined ? '' : url.slice(scheme.length + 3)
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase() ?? ''
+  const rest = url.slice(scheme.length + 3)
   switch (scheme) {
     case 'memory':
       return new MemoryStore()

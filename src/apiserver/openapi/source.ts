@@ -315,10 +315,7 @@ export class CatalogBuilder {
     const kind = cls?.replace(/^([A-Z][a-z]+)?V\d+((alpha|beta)\d+)?/, '')
     if (kind) {
       for (const candidate of [join(dirname(file.path), `${kind}.d.ts`), join(this.dirs.models, 'v1', `${kind}.d.ts`)]) {
-        if (this.file(candidate)) {
-          const ref: TypeRef = { t: 'ref', name: this.enqueue(candidate) }
-          return a?.type.startsWith('Array<') ? ref : ref
-        }
+        if (this.file(candidate)) return { t: 'ref', name: this.enqueue(candidate) }
       }
     }
     return { t: 'any' }

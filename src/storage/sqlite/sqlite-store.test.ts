@@ -3,10 +3,10 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { runStoreContract } from '../contract.js'
 import { isStoreError } from '../store.js'
 import { SqliteStore } from './sqlite-store.js'
-import Database from 'better-sqlite3'
 
 const dir = mkdtempSync(join(tmpdir(), 'kubeling-sqlite-'))
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
