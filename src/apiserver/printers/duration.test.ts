@@ -8,7 +8,7 @@ const H = 60 * M
 const D = 24 * H
 const Y = 365 * D
 
-describe('humanDuration (apimachinery duration.HumanDuration)', () => {
+void describe('humanDuration (apimachinery duration.HumanDuration)', () => {
   // upstream TestHumanDuration
   const table: [number, string][] = [
     [S, '1s'],
@@ -22,7 +22,7 @@ describe('humanDuration (apimachinery duration.HumanDuration)', () => {
     [2 * Y + 25 * H, '2y1d'],
     [8 * Y + 2 * H, '8y'],
   ]
-  for (const [ms, want] of table) it(`${ms}ms → ${want}`, () => assert.equal(humanDuration(ms), want))
+  for (const [ms, want] of table) void it(`${ms}ms → ${want}`, () => assert.equal(humanDuration(ms), want))
 
   // upstream TestHumanDurationBoundaries (Go's 1ns steps become 1ms here)
   const boundaries: [number, string][] = [
@@ -65,27 +65,27 @@ describe('humanDuration (apimachinery duration.HumanDuration)', () => {
     [8 * Y + 364 * D, '8y'],
     [9 * Y, '9y'],
   ]
-  for (const [ms, want] of boundaries) it(`${ms}ms → ${want}`, () => assert.equal(humanDuration(ms), want))
+  for (const [ms, want] of boundaries) void it(`${ms}ms → ${want}`, () => assert.equal(humanDuration(ms), want))
 })
 
-describe('since (translateTimestampSince)', () => {
+void describe('since (translateTimestampSince)', () => {
   const now = Date.parse('2024-05-01T12:00:00Z')
-  it('prints <unknown> for a missing timestamp', () => {
+  void it('prints <unknown> for a missing timestamp', () => {
     assert.equal(since(undefined, now), '<unknown>')
     assert.equal(since(null, now), '<unknown>')
     assert.equal(since('', now), '<unknown>')
   })
-  it('prints the age of an RFC 3339 time', () => {
+  void it('prints the age of an RFC 3339 time', () => {
     assert.equal(since('2024-05-01T11:59:55Z', now), '5s')
     assert.equal(since('2024-05-01T11:56:40Z', now), '3m20s')
     assert.equal(since('2024-04-29T12:00:00Z', now), '2d')
   })
-  it('accepts micro-time fractions and offsets', () => {
+  void it('accepts micro-time fractions and offsets', () => {
     const t = parseTimestamp('2024-05-01T11:59:55.123456Z') ?? 0
     assert.ok(Math.abs(t - (Date.parse('2024-05-01T11:59:55Z') + 123.456)) < 1e-6)
     assert.equal(since('2024-05-01T13:59:50+02:00', now), '10s')
   })
-  it('tolerates clocks up to 2s ahead', () => {
+  void it('tolerates clocks up to 2s ahead', () => {
     assert.equal(since('2024-05-01T12:00:01Z', now), '0s')
     assert.equal(since('2024-05-01T12:00:05Z', now), '<invalid>')
   })

@@ -27,8 +27,8 @@ function cells(p: KubeObject): unknown[] {
   return printer.cells(p, NOW)
 }
 
-describe('pod printer', () => {
-  it('has upstream columns, wide ones at priority 1', () => {
+void describe('pod printer', () => {
+  void it('has upstream columns, wide ones at priority 1', () => {
     assert.deepEqual(
       printer.columns.map((c) => [c.name, c.type, c.format, c.priority]),
       [
@@ -39,7 +39,7 @@ describe('pod printer', () => {
     )
   })
 
-  it('prints a running pod with wide cells', () => {
+  void it('prints a running pod with wide cells', () => {
     const p = pod({ nodeName: 'node-1' }, {
       phase: 'Running', podIP: '10.244.0.5', podIPs: [{ ip: '10.244.0.5' }],
       conditions: [{ type: 'Ready', status: 'True' }],
@@ -48,7 +48,7 @@ describe('pod printer', () => {
     assert.deepEqual(cells(p), ['web-0', '1/1', 'Running', '0', '5m', '10.244.0.5', 'node-1', '<none>', '<none>'])
   })
 
-  it('prints restarts with the time of the last one', () => {
+  void it('prints restarts with the time of the last one', () => {
     const p = pod({}, {
       phase: 'Running',
       containerStatuses: [running({
@@ -60,12 +60,12 @@ describe('pod printer', () => {
     assert.deepEqual([ready, status, restarts], ['1/1', 'Running', '5 (3m20s ago)'])
   })
 
-  it('prints bare restart counts without a last termination time', () => {
+  void it('prints bare restart counts without a last termination time', () => {
     const p = pod({}, { phase: 'Running', containerStatuses: [running({ restartCount: 2 })] })
     assert.equal(cells(p)[3], '2')
   })
 
-  it('shows CrashLoopBackOff from the waiting reason', () => {
+  void it('shows CrashLoopBackOff from the waiting reason', () => {
     const p = pod({}, {
       phase: 'Running',
       containerStatuses: [{
@@ -77,7 +77,7 @@ describe('pod printer', () => {
     assert.deepEqual(cells(p).slice(1, 4), ['0/1', 'CrashLoopBackOff', '4 (40s ago)'])
   })
 
-  it('shows ContainerCreating for a scheduled pod whose container waits', () => {
+  void it('shows ContainerCreating for a scheduled pod whose container waits', () => {
     const p = pod({ nodeName: 'node-1' }, {
       phase: 'Pending',
       containerStatuses: [{ name: 'nginx', ready: false, restartCount: 0, image: 'nginx', state: { waiting: { reason: 'ContainerCreating' } } }],
@@ -86,16 +86,16 @@ describe('pod printer', () => {
     assert.deepEqual(cells(p).slice(5), ['<none>', 'node-1', '<none>', '<none>'])
   })
 
-  it('shows Pending for an unscheduled pod with no status', () => {
+  void it('shows Pending for an unscheduled pod with no status', () => {
     assert.deepEqual(cells(pod({}, { phase: 'Pending' })).slice(1, 4), ['0/1', 'Pending', '0'])
   })
 
-  it('shows Terminating when a deletion timestamp is set', () => {
+  void it('shows Terminating when a deletion timestamp is set', () => {
     const p = pod({}, { phase: 'Running', containerStatuses: [running()] }, { deletionTimestamp: ago(1000) })
     assert.equal(cells(p)[2], 'Terminating')
   })
 
-  it('keeps the terminal phase of a deleted pod that already finished', () => {
+  void it('keeps the terminal phase of a deleted pod that already finished', () => {
     const p = pod({}, {
       phase: 'Succeeded',
       containerStatuses: [{ name: 'nginx', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } }],
@@ -103,24 +103,24 @@ describe('pod printer', () => {
     assert.equal(cells(p)[2], 'Completed')
   })
 
-  it('shows Unknown for a deleted pod on a lost node (NodeLost)', () => {
+  void it('shows Unknown for a deleted pod on a lost node (NodeLost)', () => {
     const p = pod({}, { phase: 'Running', reason: 'NodeLost', containerStatuses: [running()] }, { deletionTimestamp: ago(1000) })
     assert.equal(cells(p)[2], 'Unknown')
   })
 
-  it('shows the pod-level reason (Evicted)', () => {
+  void it('shows the pod-level reason (Evicted)', () => {
     const p = pod({}, { phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: memory.' })
     assert.equal(cells(p)[2], 'Evicted')
   })
 
-  it('shows SchedulingGated', () => {
+  void it('shows SchedulingGated', () => {
     const p = pod({ schedulingGates: [{ name: 'example.com/gate' }] }, {
       phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated' }],
     })
     assert.equal(cells(p)[2], 'SchedulingGated')
   })
 
-  it('shows Completed, Error and exit codes of terminated containers', () => {
+  void it('shows Completed, Error and exit codes of terminated containers', () => {
     const done = (t: Record<string, unknown>) =>
       pod({}, { phase: 'Failed', containerStatuses: [{ name: 'nginx', ready: false, restartCount: 0, state: { terminated: t } }] })
     assert.equal(cells(done({ exitCode: 0, reason: 'Completed' }))[2], 'Completed')
@@ -129,7 +129,7 @@ describe('pod printer', () => {
     assert.equal(cells(done({ exitCode: 0, signal: 9 }))[2], 'Signal:9')
   })
 
-  it('turns Completed back into Running/NotReady while another container runs', () => {
+  void it('turns Completed back into Running/NotReady while another container runs', () => {
     const statuses = [
       running({ name: 'a' }),
       { name: 'b', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } },
@@ -141,11 +141,11 @@ describe('pod printer', () => {
     assert.deepEqual(cells(notReady).slice(1, 3), ['1/2', 'NotReady'])
   })
 
-  describe('init containers', () => {
+  void describe('init containers', () => {
     const spec = { initContainers: [{ name: 'init-a' }, { name: 'init-b' }] }
     const initDone = { name: 'init-a', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } }
 
-    it('shows Init:x/y while an init container runs', () => {
+    void it('shows Init:x/y while an init container runs', () => {
       const p = pod(spec, {
         phase: 'Pending',
         initContainerStatuses: [
@@ -157,7 +157,7 @@ describe('pod printer', () => {
       assert.deepEqual(cells(p).slice(1, 4), ['0/1', 'Init:1/2', '0'])
     })
 
-    it('shows Init:0/2 before any init container starts (waiting PodInitializing)', () => {
+    void it('shows Init:0/2 before any init container starts (waiting PodInitializing)', () => {
       const p = pod(spec, {
         phase: 'Pending',
         initContainerStatuses: [
@@ -168,7 +168,7 @@ describe('pod printer', () => {
       assert.equal(cells(p)[2], 'Init:0/2')
     })
 
-    it('shows Init:<reason> for a waiting or failed init container', () => {
+    void it('shows Init:<reason> for a waiting or failed init container', () => {
       const waiting = pod(spec, {
         phase: 'Pending',
         initContainerStatuses: [{ name: 'init-a', ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } }],
@@ -186,7 +186,7 @@ describe('pod printer', () => {
       assert.equal(cells(errored)[2], 'Init:Error')
     })
 
-    it('shows PodInitializing once init containers are done', () => {
+    void it('shows PodInitializing once init containers are done', () => {
       const p = pod(spec, {
         phase: 'Pending',
         conditions: [{ type: 'Initialized', status: 'True' }],
@@ -196,7 +196,7 @@ describe('pod printer', () => {
       assert.deepEqual(cells(p).slice(1, 3), ['0/1', 'PodInitializing'])
     })
 
-    it('counts a started sidecar (restartPolicy Always) towards READY and RESTARTS', () => {
+    void it('counts a started sidecar (restartPolicy Always) towards READY and RESTARTS', () => {
       const p = pod({ initContainers: [{ name: 'sidecar', restartPolicy: 'Always' }] }, {
         phase: 'Running',
         conditions: [{ type: 'Initialized', status: 'True' }, { type: 'Ready', status: 'True' }],
@@ -210,7 +210,7 @@ describe('pod printer', () => {
     })
   })
 
-  it('prints readiness gates as true/total', () => {
+  void it('prints readiness gates as true/total', () => {
     const p = pod({ readinessGates: [{ conditionType: 'example.com/a' }, { conditionType: 'example.com/b' }] }, {
       phase: 'Running',
       conditions: [{ type: 'example.com/a', status: 'True' }, { type: 'example.com/b', status: 'False' }],
@@ -219,11 +219,11 @@ describe('pod printer', () => {
     assert.equal(cells(p)[8], '1/2')
   })
 
-  it('prints the nominated node', () => {
+  void it('prints the nominated node', () => {
     assert.equal(cells(pod({}, { phase: 'Pending', nominatedNodeName: 'node-2' }))[7], 'node-2')
   })
 
-  it('marks finished pods with a Completed row condition', () => {
+  void it('marks finished pods with a Completed row condition', () => {
     assert.deepEqual(printer.conditions?.(pod({}, { phase: 'Succeeded' })), [
       { type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' },
     ])

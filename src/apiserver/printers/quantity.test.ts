@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { formatQuantity } from './quantity.js'
 
-describe('formatQuantity (Quantity.String canonical form)', () => {
+void describe('formatQuantity (Quantity.String canonical form)', () => {
   const table: [unknown, string][] = [
     ['1Gi', '1Gi'],
     ['10Gi', '10Gi'],
@@ -36,6 +36,6 @@ describe('formatQuantity (Quantity.String canonical form)', () => {
     ['bogus', 'bogus'],
   ]
   for (const [input, want] of table) {
-    it(`${String(input)} → ${want}`, () => assert.equal(formatQuantity(input), want))
+    void it(`${String(input)} → ${want}`, () => assert.equal(formatQuantity(input), want))
   }
 })
