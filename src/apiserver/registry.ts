@@ -146,7 +146,11 @@ export class Registry {
       throw badRequest(`the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`)
     }
     let obj: KubeObject
-    if (opts.subresource === 'status') {
+    if (opts.subresource === 'finalize') {
+      obj = clone(old)
+      const spec = isPlainObject(input['spec']) ? input['spec'] : {}
+      obj['spec'] = { ...(isPlainObject(old['spec']) ? old['spec'] : {}), finalizers: Array.isArray(spec['finalizers']) ? spec['finalizers'] : [] }
+    } else if (opts.subresource === 'status') {
       obj = keepAllButStatus(input, old)
     } else {
       obj = clone(input)
@@ -181,7 +185,7 @@ export class Registry {
     if (JSON.stringify(withoutRv(tracked)) === JSON.stringify(withoutRv(old)) && !managedFieldsChanged(tracked, old)) return old
     if (opts.dryRun) return tracked
     // Removing the last finalizer of an object being deleted completes the deletion.
-    if (meta.deletionTimestamp && (meta.finalizers ?? []).length === 0 && (meta.deletionGracePeriodSeconds ?? 0) === 0) {
+    if (meta.deletionTimestamp && (meta.finalizers ?? []).length === 0 && (meta.deletionGracePeriodSeconds ?? 0) === 0 && specFinalizersDone(info, obj)) {
       return this.#remove(info, key, old)
     }
     try {
@@ -297,6 +301,13 @@ export class Registry {
   #check(info: ResourceInfo, obj: KubeObject, errors: FieldError[]): void {
     if (errors.length > 0) throw invalid(info.kind, info.group, obj.metadata.name ?? '', errors)
   }
+}
+
+/** Namespaces also wait for `spec.finalizers` (emptied through namespaces/NAME/finalize). */
+function specFinalizersDone(info: ResourceInfo, obj: KubeObject): boolean {
+  if (info.group !== '' || info.resource !== 'namespaces') return true
+  const spec = isPlainObject(obj['spec']) ? obj['spec'] : {}
+  return !Array.isArray(spec['finalizers']) || spec['finalizers'].length === 0
 }
 
 function withoutRv(obj: KubeObject): KubeObject {

@@ -122,6 +122,9 @@ export async function handleSubresource(ctx: RequestContext, streams: PodStreamH
       throw methodNotAllowed()
     case 'scale':
       return handleScale(ctx)
+    case 'finalize':
+      if (method !== 'PUT') throw methodNotAllowed()
+      return handleUpdate(ctx)
     case 'binding':
       if (method !== 'POST') throw methodNotAllowed()
       return handleBinding(ctx)

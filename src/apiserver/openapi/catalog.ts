@@ -5,7 +5,7 @@
  * time. The cache is keyed by the source package versions, the served kinds and GENERATOR_VERSION.
  */
 import { createHash } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { LEGACY_ALIASES, RESOURCES } from '../../api/index.js'
@@ -13,7 +13,7 @@ import type { Catalog, GVK } from './model.js'
 import { CatalogBuilder, locateSources } from './source.js'
 import type { Root, SourceDirs } from './source.js'
 
-/** bump when the generator's output changes shape */
+/** part of the cache key, with the generator modules' own text */
 export const GENERATOR_VERSION = 1
 
 export interface GroupVersion {
@@ -75,10 +75,22 @@ function cacheKey(dirs: SourceDirs): string {
     try { h.update(readFileSync(join(dirs.clientNode, '..', '..', '..', 'package.json'))) } catch { h.update('-') }
   }
   h.update(JSON.stringify(catalogRoots()))
+  // the generator itself (compiled modules beside this one): a changed generator regenerates
+  for (const mod of ['source.js', 'dts.js', 'patch-meta.js', 'catalog.js']) {
+    try { h.update(readFileSync(join(HERE, mod))) } catch { h.update('-') }
+  }
   return h.digest('hex').slice(0, 32)
 }
 
-export const CACHE_FILE = join(dirname(fileURLToPath(import.meta.url)), 'catalog.json')
+const HERE = dirname(fileURLToPath(import.meta.url))
+export const CACHE_FILE = join(HERE, 'catalog.json')
+
+/** write-then-rename, so a concurrent reader never sees half a file */
+function writeCache(file: string, content: CacheFile): void {
+  const tmp = `${file}.${process.pid}.tmp`
+  writeFileSync(tmp, JSON.stringify(content))
+  renameSync(tmp, file)
+}
 
 interface CacheFile {
   key: string
@@ -87,11 +99,16 @@ interface CacheFile {
 
 let current: Catalog | undefined
 
-/** The catalogue: from memory, else from the cache file, else generated (and cached). */
+/**
+ * The catalogue: from memory, else from the cache file, else generated (and cached). Without
+ * the source packages and without a cache it is empty (and says so once on stderr): the
+ * documents then have paths but no schemas, and nothing is rejected as unknown.
+ */
 export function getCatalog(): Catalog {
   if (current) return current
   let dirs: SourceDirs | undefined
-  try { dirs = locateSources() } catch { dirs = undefined }
+  let missing: string | undefined
+  try { dirs = locateSources() } catch (e) { missing = (e as Error).message }
   const key = dirs ? cacheKey(dirs) : undefined
   try {
     const cached = JSON.parse(readFileSync(CACHE_FILE, 'utf8')) as CacheFile
@@ -100,10 +117,13 @@ export function getCatalog(): Catalog {
   } catch {
     // no cache yet
   }
-  dirs ??= locateSources() // throws the "not installed" error
+  if (!dirs) {
+    process.stderr.write(`kubeling: ${missing ?? 'openapi sources missing'}; serving OpenAPI without schemas\n`)
+    return (current = { sources: [], types: {}, gvks: {} })
+  }
   current = generateCatalog(dirs)
   try {
-    writeFileSync(CACHE_FILE, JSON.stringify({ key: cacheKey(dirs), catalog: current } satisfies CacheFile))
+    writeCache(CACHE_FILE, { key: cacheKey(dirs), catalog: current })
   } catch {
     // read-only install: stay in memory
   }
@@ -114,14 +134,21 @@ export function getCatalog(): Catalog {
 export function writeCatalogCache(file: string = CACHE_FILE): Catalog {
   const dirs = locateSources()
   current = generateCatalog(dirs)
-  writeFileSync(file, JSON.stringify({ key: cacheKey(dirs), catalog: current } satisfies CacheFile))
+  writeCache(file, { key: cacheKey(dirs), catalog: current })
   return current
 }
 
+const gvkIndexes = new WeakMap<Catalog, Map<string, string>>()
+
 /** The schema name of a top-level kind (legacy versions included), if served. */
 export function schemaForGVK(cat: Catalog, gvk: GVK): string | undefined {
-  for (const [name, list] of Object.entries(cat.gvks)) {
-    if (list.some((g) => g.group === gvk.group && g.version === gvk.version && g.kind === gvk.kind)) return name
+  let index = gvkIndexes.get(cat)
+  if (!index) {
+    index = new Map()
+    for (const [name, list] of Object.entries(cat.gvks)) {
+      for (const g of list) index.set(`${g.group}/${g.version}/${g.kind}`, name)
+    }
+    gvkIndexes.set(cat, index)
   }
-  return undefined
+  return index.get(`${gvk.group}/${gvk.version}/${gvk.kind}`)
 }

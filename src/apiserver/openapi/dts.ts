@@ -104,6 +104,8 @@ function tokenize(src: string): Token[] {
 /** The text of a JSDoc block: the leading ` * ` of each line removed, blank edges trimmed. */
 export function docText(raw: string): string {
   const lines = raw.split('\n').map((l) => l.replace(/^\s*\* ?/, '').replace(/\s+$/, ''))
+    // JSDoc tags the generator adds (@deprecated) are not part of the upstream description
+    .filter((l) => !/^@(deprecated|see|link)\b/.test(l))
   while (lines.length && lines[0]!.trim() === '') lines.shift()
   while (lines.length && lines[lines.length - 1]!.trim() === '') lines.pop()
   return lines.join('\n').replace(/\*\\\//g, '*/')

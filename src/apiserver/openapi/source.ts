@@ -27,6 +27,8 @@ export interface SourceDirs {
   machinery: string
   /** node_modules/@kubernetes/client-node/dist/gen/models (optional: formats fall back to int32) */
   clientNode?: string
+  /** node_modules/kubernetes-types (optional: descriptions kubernetes-models lacks, e.g. Quantity's) */
+  types?: string
 }
 
 export interface Root extends GVK {
@@ -53,7 +55,12 @@ export function locateSources(start: string = dirname(fileURLToPath(import.meta.
   if (!machinery) throw new Error('openapi: the npm package @kubernetes-models/apimachinery is not installed')
   const client = findPackage(start, '@kubernetes/client-node')
   const clientModels = client ? join(client, 'dist', 'gen', 'models') : undefined
-  return { models, machinery, ...(clientModels && existsSync(clientModels) ? { clientNode: clientModels } : {}) }
+  const types = findPackage(start, 'kubernetes-types')
+  return {
+    models, machinery,
+    ...(clientModels && existsSync(clientModels) ? { clientNode: clientModels } : {}),
+    ...(types ? { types } : {}),
+  }
 }
 
 function packageVersion(dir: string): string {
@@ -77,10 +84,6 @@ const GROUP_DIRS: Record<string, string> = {
 /** API group ("", "apps", "discovery.k8s.io") → the short package segment of upstream schema names */
 export function groupSegment(group: string): string {
   return group === '' ? 'core' : group.split('.')[0]!
-}
-
-export function schemaNameFor(group: string, version: string, kind: string): string {
-  return `io.k8s.api.${groupSegment(group)}.${version}.${kind}`
 }
 
 /** client-node formats: ClassName → field → {type, format} */
@@ -196,15 +199,7 @@ export class CatalogBuilder {
     return name
   }
 
-  /** Adds a named schema (io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions …) without a GVK. */
-  addSchema(group: string, version: string, kind: string): string | undefined {
-    const file = this.kindFile(group, version, kind)
-    if (!this.file(file)) return undefined
-    const name = this.enqueue(file)
-    this.drain()
-    return name
-  }
-
+  /** Adds an apimachinery schema by path ("apis/meta/v1/DeleteOptions"), without a GVK. */
   addMachinery(relPath: string): string | undefined {
     const file = join(this.dirs.machinery, `${relPath}.d.ts`)
     if (!this.file(file)) return undefined
@@ -231,10 +226,10 @@ export class CatalogBuilder {
     if (!parsed) return { name, kind: 'raw' }
     const { dts } = parsed
     const special = SPECIAL_KINDS[name]
-    // the declaration: the interface (or alias) exported under the schema's camel-case name
+    // each file declares one interface (a struct) or one alias (IntOrString, Quantity, Time …)
     const iface = [...dts.interfaces.values()][0]
     const alias = [...dts.aliases.values()].find((a) => a.type.k !== 'ref')
-    const description = iface?.doc ?? alias?.doc
+    const description = iface?.doc ?? alias?.doc ?? this.fallbackDescription(name)
     if (special) return { name, kind: special, ...(description ? { description } : {}) }
     if (!iface) return { name, kind: 'raw', ...(description ? { description } : {}) }
     if (iface.members.length === 0) return { name, kind: 'raw', ...(description ? { description } : {}) }
@@ -243,6 +238,19 @@ export class CatalogBuilder {
     const meta = PATCH_META[name]
     const typeExt = meta?.['']
     return { name, kind: 'object', fields, ...(description ? { description } : {}), ...(typeExt ? { ext: { ...typeExt } } : {}) }
+  }
+
+  /** the type's description in kubernetes-types, for the few types kubernetes-models has none for */
+  private fallbackDescription(name: string): string | undefined {
+    if (!this.dirs.types) return undefined
+    const parts = name.split('.')
+    const short = parts.pop()!
+    let rel: string[]
+    if (name.startsWith('io.k8s.apimachinery.pkg.')) rel = parts.slice(4).filter((p, i) => !(i === 0 && p === 'apis'))
+    else if (name.startsWith('io.k8s.api.')) rel = parts.slice(3)
+    else return undefined
+    const parsed = this.file(join(this.dirs.types, ...rel) + '.d.ts')
+    return parsed?.dts.interfaces.get(short)?.doc ?? parsed?.dts.aliases.get(short)?.doc
   }
 
   private buildField(owner: string, file: ParsedFile, iface: TsInterface, m: TsMember): FieldDef {

@@ -1,0 +1,7 @@
+export * from './pods.js'
+export * from './intstr.js'
+export * from './plan.js'
+export * from './owners.js'
+export * from './events.js'
+export * from './informers.js'
+export * from './expectations.js'

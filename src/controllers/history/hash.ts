@@ -1,0 +1,66 @@
+/**
+ * The hashes behind ControllerRevision names (REV-002..REV-004): FNV-32 (StatefulSet,
+ * `history.HashControllerRevision`) and FNV-32a (DaemonSet, `controller.ComputeHash`), printed
+ * in decimal and mapped through apimachinery's `rand.SafeEncodeString` alphabet so a hash
+ * never spells words (digits 0-9 → 4 5 6 7 8 9 b c d f).
+ */
+const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789'
+
+/** `rand.SafeEncodeString`. */
+export function safeEncodeString(s: string): string {
+  let out = ''
+  for (const ch of s) out += ALPHANUMS[(ch.codePointAt(0) ?? 0) % ALPHANUMS.length]
+  return out
+}
+
+const PRIME = 16777619
+const OFFSET = 2166136261
+
+/** FNV-1 32-bit (Go's `fnv.New32`). */
+export function fnv32(...chunks: Uint8Array[]): number {
+  let h = OFFSET
+  for (const bytes of chunks) {
+    for (const b of bytes) {
+      h = Math.imul(h, PRIME) >>> 0
+      h = (h ^ b) >>> 0
+    }
+  }
+  return h >>> 0
+}
+
+/** FNV-1a 32-bit (Go's `fnv.New32a`). */
+export function fnv32a(...chunks: Uint8Array[]): number {
+  let h = OFFSET
+  for (const bytes of chunks) {
+    for (const b of bytes) {
+      h = (h ^ b) >>> 0
+      h = Math.imul(h, PRIME) >>> 0
+    }
+  }
+  return h >>> 0
+}
+
+const encoder = new TextEncoder()
+export const utf8 = (s: string): Uint8Array => encoder.encode(s)
+
+/**
+ * JSON with object keys sorted at every level, as Go's `json.Marshal` prints a
+ * `map[string]interface{}` (including its HTML-safe escapes of <, > and &). Two values
+ * that are equal as JSON data always render to the same string.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value)).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys)
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const k of Object.keys(v).sort()) {
+      const x = (v as Record<string, unknown>)[k]
+      if (x !== undefined) out[k] = sortKeys(x)
+    }
+    return out
+  }
+  return v
+}
