@@ -23,7 +23,12 @@ function catalogue(): Map<string, GroupVersionResources[]> {
     gv.resources.push(info)
   }
   for (const info of RESOURCES) add(info.group, info.version, info)
-  for (const alias of LEGACY_ALIASES) add(alias.group, alias.version, alias.target)
+  // Legacy aliases carry no short names or categories: `ds` and `all` must resolve to apps/v1
+  // alone, or kubectl warns that the short name is ambiguous.
+  for (const alias of LEGACY_ALIASES) {
+    const { shortNames: _s, categories: _c, ...plain } = alias.target
+    add(alias.group, alias.version, plain)
+  }
   return groups
 }
 

@@ -89,7 +89,9 @@ export class Client {
     const url = new URL(path, this.server)
     const doRequest = this.#https ? httpsRequest : httpRequest
     return new Promise((resolve, reject) => {
-      const req = doRequest(url, { method, agent: this.#agent, headers: { ...this.#headers, ...headers } }, (res) => {
+      // An explicit length: Node sends DELETE bodies neither chunked nor sized otherwise.
+      const sized = body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) }
+      const req = doRequest(url, { method, agent: this.#agent, headers: { ...this.#headers, ...sized, ...headers } }, (res) => {
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }))

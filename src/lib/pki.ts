@@ -25,6 +25,7 @@ function pemKey(der: ArrayBuffer): string {
 }
 
 export async function generatePki(hosts: { dns: string[]; ips: string[] }): Promise<Pki> {
+  await import('reflect-metadata') // @peculiar/x509's DI container needs it loaded first
   const x509 = await import('@peculiar/x509')
   x509.cryptoProvider.set(webcrypto as unknown as Crypto)
   const notBefore = new Date(Date.now() - 60_000)

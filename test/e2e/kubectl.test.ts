@@ -66,7 +66,7 @@ for (const version of ['1.27', '1.33']) {
       const out = k('api-resources')
       assert.match(out, /^statefulsets\s+sts\s+apps\/v1\s+true\s+StatefulSet/m)
       assert.match(out, /^pods\s+po\s+v1\s+true\s+Pod/m)
-      assert.match(out, /^daemonsets\s+ds\s+extensions\/v1beta1\s+true\s+DaemonSet/m)
+      assert.match(out, /^daemonsets\s+extensions\/v1beta1\s+true\s+DaemonSet/m)
     })
 
     test('explain statefulset.spec prints the fields', () => {
@@ -157,7 +157,7 @@ for (const version of ['1.27', '1.33']) {
 
     test('label, annotate and scale', () => {
       assert.match(k('label', 'sts', 'web', 'tier=db'), /statefulset\.apps\/web labeled/)
-      assert.match(k('annotate', 'sts', 'web', 'note=hello'), /statefulset\.apps\/web annotated/)
+      assert.match(k('annotate', 'sts', 'web', 'note=hello'), /statefulset\.apps\/web annotated?$/m)
       assert.match(k('scale', 'sts', 'web', '--replicas=3'), /statefulset\.apps\/web scaled/)
       assert.equal(k('get', 'sts', 'web', '-o', 'jsonpath={.spec.replicas} {.metadata.labels.tier} {.metadata.annotations.note} {.metadata.generation}'), '3 db hello 2')
       const bad = kr(['scale', 'sts', 'web', '--replicas=-1'])

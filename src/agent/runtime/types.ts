@@ -14,6 +14,12 @@
  *   sandbox changed state so it need not poll.
  */
 
+/**
+ * The agent annotates each container with its probes (`probe.kubeling.dev/readiness`: the
+ * probe as JSON) so a simulated runtime can play them out; real runtimes ignore them.
+ */
+export const PROBE_ANNOTATION_PREFIX = 'probe.kubeling.dev/'
+
 export type ContainerState = 'created' | 'running' | 'exited' | 'unknown'
 export type SandboxState = 'ready' | 'notready'
 

@@ -2,18 +2,17 @@
  * Core-group validation other than pods and storage: Service, Endpoints, Node,
  * Namespace, ConfigMap, Secret, ServiceAccount, Event; plus Lease and EndpointSlice.
  */
-import { tryParseQuantity } from '../quantity/index.js'
-import { child, fe, goIntOrString, goQuote, goStringSlice, goStruct, goValue, index, key, type Errs } from './field.js'
+import { child, fe, goQuote, goStringSlice, goStruct, goValue, index, key, type Errs } from './field.js'
 import { arr, byteLen, deepEqual, isObj, num, obj, objs, sortedKeys, str, type J } from './json.js'
 import {
-  FIELD_IMMUTABLE_MSG, nonNegative, validateAnnotations, validateFinalizers, validateKubeFinalizerNames, validateLabelName,
+  FIELD_IMMUTABLE_MSG, validateFinalizers, validateKubeFinalizerNames, validateLabelName,
   validateLabels, validateObjectMeta, validateObjectMetaUpdate,
 } from './meta.js'
 import {
   IP_ERROR, isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isIP, isIPv6, isQualifiedName, isValidLabelValue, isValidPortNum,
   nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, parseIPv4,
 } from './names.js'
-import { goToleration, validateTaintEffect } from './pod.js'
+import { validateTaintEffect } from './pod.js'
 import { validateResourceQuantity } from './common.js'
 
 const dnsLabel = (v: string, path: string): Errs => isDNS1123Label(v).map((m) => fe.invalid(path, v, m))
@@ -706,11 +705,3 @@ export function validateLease(lease: J): Errs {
   if (t !== undefined && t < 0) errs.push(fe.invalid('spec.leaseTransitions', t, 'must be greater than or equal to 0'))
   return errs
 }
-
-// ---------------------------------------------------------------- quantity helpers re-used by the index
-
-export function canonicalQuantityOrUndefined(v: unknown): string | undefined {
-  return tryParseQuantity(v)?.toString()
-}
-
-export { goIntOrString, goToleration, nonNegative, validateAnnotations }

@@ -2,9 +2,9 @@
  * Pod, PodSpec and PodTemplateSpec validation, after pkg/apis/core/validation
  * (ValidatePodSpec, validateContainers, ValidateVolumes, ValidatePodUpdate, …).
  */
-import { tryParseQuantity, ERR_FORMAT_WRONG } from '../quantity/index.js'
+import { tryParseQuantity } from '../quantity/index.js'
 import { child, fe, goQuote, goStringSlice, goStruct, goValue, index, key, type Errs } from './field.js'
-import { arr, byteLen, deepEqual, isObj, num, obj, objs, semanticEqual, sortedKeys, str, type J } from './json.js'
+import { arr, byteLen, deepEqual, num, obj, objs, semanticEqual, sortedKeys, str, type J } from './json.js'
 import {
   validateAnnotations, validateLabelName, validateLabels, validateLabelSelector, nonNegative,
   validateObjectMeta, validateObjectMetaUpdate, validateTemplateObjectMeta,
@@ -1283,4 +1283,3 @@ export function validatePodTemplateMetaOnly(template: J, path: string): Errs {
   return errs
 }
 
-export { isObj }

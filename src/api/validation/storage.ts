@@ -2,7 +2,7 @@
  * PersistentVolume, PersistentVolumeClaim and StorageClass validation.
  */
 import { tryParseQuantity } from '../quantity/index.js'
-import { child, fe, goStringMap, goValue, key, type Errs } from './field.js'
+import { child, fe, goValue, key, type Errs } from './field.js'
 import { arr, byteLen, deepEqual, obj, objs, semanticEqual, sortedKeys, str, type J } from './json.js'
 import { FIELD_IMMUTABLE_MSG, validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from './meta.js'
 import { isDNS1123Subdomain, isQualifiedName, nameIsDNSLabel, nameIsDNSSubdomain } from './names.js'
@@ -320,4 +320,3 @@ export function validateStorageClassUpdate(sc: J, old: J): Errs {
   return errs
 }
 
-export { goStringMap }

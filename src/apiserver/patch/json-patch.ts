@@ -6,8 +6,9 @@
  * upstream's generic 422; more than 10000 operations is 413.
  */
 import type { KubeObject } from '../../api/index.js'
-import { badRequest, rejectedPatch, requestEntityTooLarge, undecodablePatchResult } from './errors.js'
-import { cloneJson, deepEqual, goJson, isObject, jsonKindWord, withoutNullFields, type JsonObject } from './util.js'
+import { badRequest, rejectedPatch, requestEntityTooLarge } from './errors.js'
+import { asObject } from './result.js'
+import { cloneJson, deepEqual, isObject, jsonKindWord, type JsonObject } from './util.js'
 
 const MAX_OPERATIONS = 10000
 
@@ -237,14 +238,4 @@ export function applyJsonPatch(doc: KubeObject, patch: unknown): KubeObject {
     }
   }
   return asObject(state.doc)
-}
-
-/** The patched document must still decode as an object. */
-export function asObject(doc: unknown): KubeObject {
-  if (!isObject(doc)) {
-    throw undecodablePatchResult(goJson(doc), `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKindWord(doc)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`)
-  }
-  const out = withoutNullFields(doc) as JsonObject
-  if (!isObject(out.metadata)) out.metadata = {}
-  return out as KubeObject
 }

@@ -7,7 +7,7 @@
  */
 import type { KubeObject } from '../../api/index.js'
 import { badRequest } from './errors.js'
-import { asObject } from './json-patch.js'
+import { asObject } from './result.js'
 import { cloneJson, isObject, type JsonObject } from './util.js'
 
 function pruneNulls(v: unknown): unknown {

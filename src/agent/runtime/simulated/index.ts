@@ -1,0 +1,7 @@
+export { SimulatedRuntime } from './runtime.js'
+export type { SimulatedRuntimeOptions } from './runtime.js'
+export { loadStages, defaultStagesDir } from './load.js'
+export { parseStages, parseStage, StageError } from './stage.js'
+export type { Stage, StageKind, StageNext, StageDelay, StageExpression } from './stage.js'
+export { matchStage, parseDuration, lookup } from './match.js'
+export type { StageView, StageMatch } from './match.js'
