@@ -82,7 +82,16 @@ export class ApiServer {
       this.#sockets.add(s)
       s.on('close', () => this.#sockets.delete(s))
     })
-    this.#server.on(this.opts.tls ? 'secureConnection' : 'connection', () => undefined)
+    // Requests Node cannot even parse still get a Status body, not a bare 400.
+    this.#server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) {
+        socket.destroy()
+        return
+      }
+      const code = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400
+      const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `malformed HTTP request: ${err.code ?? err.message}`, reason: 'BadRequest', code })
+      socket.end(`HTTP/1.1 ${code} Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+    })
     await new Promise<void>((resolve, reject) => {
       this.#server!.once('error', reject)
       this.#server!.listen(port, host, () => resolve())

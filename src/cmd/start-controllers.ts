@@ -1,8 +1,11 @@
 /**
- * Starts the controller manager inside `kubeling up` / `kubeling server`.
+ * Starts the controller manager inside `kubeling up` / `kubeling server`: StatefulSet,
+ * DaemonSet, garbage collector and namespace controllers over shared informers.
  * (Owned by the workloads stage; `up.ts` calls it after the API server is listening.)
  */
 import type { Client } from '../client/index.js'
+import { ControllerManager } from '../controllers/index.js'
+import { logger } from '../lib/log.js'
 
 export interface StartControllersOptions {
   client: Client
@@ -11,6 +14,12 @@ export interface StartControllersOptions {
   progress: (line: string) => void
 }
 
-export function startControllers(_opts: StartControllersOptions): Promise<void> {
+const log = logger('controller-manager')
+
+export function startControllers(opts: StartControllersOptions): Promise<void> {
+  const manager = new ControllerManager({ client: opts.client })
+  // Informers sync in the background; controllers start once they have (never blocks `up`).
+  manager.start(opts.signal).catch((e: unknown) => log.error('controller manager failed', { err: e }))
+  opts.progress('kubeling: controllers: statefulset, daemonset, garbagecollector, namespace')
   return Promise.resolve()
 }

@@ -101,7 +101,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<Cluster> {
         const payload = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body)
         const req = request(url, {
           method, ca,
-          headers: { Authorization: `Bearer ${token}`, ...(payload !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+          headers: { Authorization: `Bearer ${token}`, ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) } : {}), ...headers },
         }, (res) => {
           let text = ''
           res.on('data', (d: Buffer) => { text += d.toString() })

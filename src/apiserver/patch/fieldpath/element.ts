@@ -91,7 +91,7 @@ export function deserializePE(s: string): PathElement | undefined {
   if (s.length < 2) throw new PathElementSyntaxError('key must be 2 characters long:')
   if (s[1] !== ':') throw new PathElementSyntaxError(`missing colon: ${s}`)
   const rest = s.slice(2)
-  switch (s[0]) {
+  switch (s.charAt(0)) {
     case 'f':
       return { field: rest }
     case 'v':
