@@ -108,6 +108,8 @@ export type FieldErrorType =
   | 'FieldValueTooLong'
   | 'FieldValueTooMany'
   | 'FieldValueTypeInvalid'
+  | 'FieldValueNotFound'
+  | 'InternalError'
 
 const fieldErrorText: Record<FieldErrorType, string> = {
   FieldValueInvalid: 'Invalid value',
@@ -118,6 +120,8 @@ const fieldErrorText: Record<FieldErrorType, string> = {
   FieldValueTooLong: 'Too long',
   FieldValueTooMany: 'Too many',
   FieldValueTypeInvalid: 'Invalid value',
+  FieldValueNotFound: 'Not found',
+  InternalError: 'Internal error',
 }
 
 function formatValue(v: unknown): string {
@@ -130,8 +134,8 @@ function formatValue(v: unknown): string {
 /** `spec.replicas: Invalid value: -1: must be greater than or equal to 0` */
 export function formatFieldError(e: FieldError): string {
   const head = `${e.field}: ${fieldErrorText[e.type]}`
-  const showValue = e.type === 'FieldValueInvalid' || e.type === 'FieldValueNotSupported' ||
-    e.type === 'FieldValueDuplicate' || e.type === 'FieldValueTypeInvalid'
+  // As upstream's ErrorBody: every type but these shows the value (when one was given).
+  const showValue = !['FieldValueRequired', 'FieldValueForbidden', 'FieldValueTooLong', 'InternalError'].includes(e.type)
   let s = head
   if (showValue && 'value' in e) s += `: ${formatValue(e.value)}`
   if (e.detail) s += `: ${e.detail}`

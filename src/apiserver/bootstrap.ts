@@ -15,4 +15,14 @@ export async function bootstrap(registry: Registry): Promise<void> {
       if (!isAlreadyExists(e)) throw e
     }
   }
+  // The API server's own service, at the first address of the service range, as upstream.
+  try {
+    await registry.create(getResource('', 'services'), 'default', {
+      apiVersion: 'v1', kind: 'Service',
+      metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: { type: 'ClusterIP', clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
+    }, { dryRun: false, fieldManager: 'kube-apiserver' })
+  } catch (e) {
+    if (!isAlreadyExists(e)) throw e
+  }
 }

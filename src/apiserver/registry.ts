@@ -10,7 +10,8 @@ import {
   notFound,
 } from '../api/index.js'
 import type { FieldError, KubeObject, ResourceInfo } from '../api/index.js'
-import { applyDefaults } from '../api/defaults/index.js'
+import { applyDefaults, prepareForCreate, prepareForUpdate } from '../api/defaults/index.js'
+import { allocateServiceAddresses } from './allocators.js'
 import { validateCreate, validateStatusUpdate, validateUpdate } from '../api/validation/index.js'
 import { isStoreError } from '../storage/index.js'
 import type { Store } from '../storage/index.js'
@@ -79,6 +80,11 @@ export class Registry {
     strategy.prepareForCreate(obj)
     if (strategy.tracksGeneration) meta.generation = 1
     else delete meta.generation
+    prepareForCreate(info.group, info.resource, obj)
+    if (info.group === '' && info.resource === 'services') {
+      await this.cache.fresh()
+      allocateServiceAddresses(obj, this.cache.list('/registry/core/services/').map((c) => c.obj))
+    }
     applyDefaults(info.group, info.resource, obj)
     this.#check(info, obj, validateCreate(info.group, info.resource, obj))
     if (info.namespaced) await this.#checkNamespace(info, namespace ?? '', meta.name ?? '')
@@ -170,6 +176,7 @@ export class Registry {
       delete meta.deletionGracePeriodSeconds
     }
     if (old.metadata.generateName !== undefined && meta.generateName === undefined) meta.generateName = old.metadata.generateName
+    if (opts.subresource !== 'status' && opts.subresource !== 'finalize') prepareForUpdate(info.group, info.resource, obj, old)
     if (opts.subresource !== 'status') applyDefaults(info.group, info.resource, obj)
     if (strategy.tracksGeneration) {
       const gen = old.metadata.generation ?? 1

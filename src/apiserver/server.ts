@@ -6,7 +6,7 @@
 import { createServer as createHttpsServer } from 'node:https'
 import { createServer as createHttpServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { timingSafeEqual } from 'node:crypto'
 import { ApiError, apiVersionOf, lookupResource, methodNotAllowed, notFoundPath, unauthorized } from '../api/index.js'
 import type { Store } from '../storage/index.js'
@@ -58,7 +58,7 @@ export class ApiServer {
   readonly cache: WatchCache
   #server: Server | undefined
   #ready = false
-  #sockets = new Set<import('node:net').Socket>()
+  #sockets = new Set<Socket>()
 
   constructor(private readonly opts: ApiServerOptions) {
     this.cache = new WatchCache(opts.store)

@@ -31,7 +31,6 @@ export function strategyFor(info: ResourceInfo): Strategy {
       switch (id) {
         case '/pods':
           obj['status'] = { phase: 'Pending', qosClass: qosClass(obj) }
-          addDefaultTolerations(obj)
           break
         case '/persistentvolumes':
         case '/persistentvolumeclaims':
@@ -90,17 +89,3 @@ function qosClass(pod: KubeObject): string {
   return guaranteed ? 'Guaranteed' : 'Burstable'
 }
 
-/**
- * Upstream's DefaultTolerationSeconds admission: pods tolerate not-ready and unreachable
- * nodes for 300 s unless they say otherwise, so the node lifecycle controller evicts them then.
- */
-function addDefaultTolerations(pod: KubeObject): void {
-  const spec = isPlainObject(pod['spec']) ? pod['spec'] : undefined
-  if (!spec) return
-  const tolerations = Array.isArray(spec['tolerations']) ? [...(spec['tolerations'] as unknown[])] : []
-  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
-    const has = tolerations.some((t) => isPlainObject(t) && (t['key'] === key || (t['key'] === undefined && t['operator'] === 'Exists')) && (t['effect'] === undefined || t['effect'] === '' || t['effect'] === 'NoExecute'))
-    if (!has) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 })
-  }
-  spec['tolerations'] = tolerations
-}

@@ -4,6 +4,7 @@
  * informer has listed, as upstream waits for caches to sync, so no controller acts on a
  * partial view (a DaemonSet would otherwise create pods that already exist).
  */
+import { setMaxListeners } from 'node:events'
 import type { Client } from '../client/index.js'
 import { EventRecorder } from './common/events.js'
 import { SharedInformers } from './common/informers.js'
@@ -45,6 +46,8 @@ export class ControllerManager {
 
   /** Starts the informers, waits for their first lists, then the controllers. */
   async start(signal: AbortSignal): Promise<void> {
+    // every informer, watch and worker listens on the one signal
+    setMaxListeners(0, signal)
     this.informers.start(signal)
     await this.informers.synced()
     if (signal.aborted) return

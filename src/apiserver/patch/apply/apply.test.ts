@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { ApiError, KubeObject } from '../../../api/index.js'
-import { LAST_APPLIED, serverSideApply, trackUpdate, type Gvk } from '../index.js'
+import { LAST_APPLIED, managerName, serverSideApply, trackUpdate, type Gvk } from '../index.js'
 
 const GVK: Gvk = { group: 'apps', version: 'v1', kind: 'Deployment' }
 const T0 = '2024-05-01T10:00:00Z'
@@ -354,4 +354,12 @@ test('trackUpdate: more than ten Update managers fold the oldest into ancient-ch
   assert.ok(!names.includes('m0') && !names.includes('m1') && !names.includes('m2'))
   const ancient = entry(live, 'ancient-changes').fieldsV1['f:metadata'] as { 'f:labels': Obj }
   assert.ok('f:l1' in ancient['f:labels'] && 'f:l2' in ancient['f:labels'])
+})
+
+test('managerName: the field manager, else the User-Agent before its first slash', () => {
+  assert.equal(managerName('helm', 'kubectl/v1.30.0 (linux/amd64) kubernetes/abc'), 'helm')
+  assert.equal(managerName(undefined, 'kubectl/v1.30.0 (linux/amd64) kubernetes/abc'), 'kubectl')
+  assert.equal(managerName('', 'kube-controller-manager/v1.30.0 (linux/amd64) kubernetes/abc/system:serviceaccount:kube-system:x'), 'kube-controller-manager')
+  assert.equal(managerName(undefined, 'a\tb/1'), 'ab')
+  assert.equal(managerName(undefined, 'x'.repeat(200)).length, 128)
 })

@@ -73,10 +73,25 @@ function withoutManagedFields(obj: KubeObject | undefined): JsonObject {
   return out
 }
 
-function withManagedFields(obj: JsonObject, entries: unknown): KubeObject {
-  const meta: JsonObject = isObject(obj.metadata) ? { ...obj.metadata } : {}
-  if (entries === undefined) delete meta.managedFields
-  else meta.managedFields = entries
+/** Sets metadata.managedFields, at the position `like` had it (key order is kept stable). */
+function withManagedFields(obj: JsonObject, entries: unknown, like?: KubeObject): KubeObject {
+  const src: JsonObject = isObject(obj.metadata) ? obj.metadata : {}
+  const order = like && isObject(like.metadata) ? Object.keys(like.metadata) : []
+  const at = order.indexOf('managedFields')
+  const meta: JsonObject = {}
+  const put = (): void => {
+    if (entries !== undefined) meta.managedFields = entries
+  }
+  let placed = false
+  for (const k of Object.keys(src)) {
+    if (k === 'managedFields') continue
+    if (!placed && at >= 0 && order.indexOf(k) > at) {
+      put()
+      placed = true
+    }
+    meta[k] = src[k]
+  }
+  if (!placed) put()
   return { ...obj, metadata: meta } as KubeObject
 }
 
@@ -185,7 +200,7 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
   }
   let managed: Managed
   try {
-    managed = decodeManagedFields(live?.metadata.managedFields)
+    managed = decodeManagedFields(live?.metadata?.managedFields)
   } catch (e) {
     throw serverError(`failed to decode managed fields: ${(e as Error).message}`)
   }
@@ -209,7 +224,7 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
   }
   const object = withoutNullFields(result.object) as JsonObject
   if (opts.manager === KUBECTL_MANAGER && hasLastApplied(object)) setLastApplied(object, buildLastApplied(applied))
-  return withManagedFields(object, encodeManagedFields(result.managed))
+  return withManagedFields(object, encodeManagedFields(result.managed), live)
 }
 
 function isEmptyEntry(e: unknown): boolean {
@@ -234,7 +249,7 @@ function decodeOrEmpty(entries: unknown): Managed {
 
 /** decodeLiveOrNew: the request's managedFields if it sets valid ones, else the live object's. */
 function decodeLiveOrNew(old: KubeObject | undefined, updated: KubeObject, ignoreNew: boolean): Managed {
-  const liveEntries = old?.metadata.managedFields
+  const liveEntries = old?.metadata?.managedFields
   if (ignoreNew) return decodeOrEmpty(liveEntries)
   const newEntries = updated.metadata?.managedFields
   if (isReset(newEntries)) return emptyManaged()
@@ -251,15 +266,35 @@ export function trackUpdate(old: KubeObject | undefined, updated: KubeObject, op
   const env = makeEnv(opts.gvk, opts.subresource, opts.now)
   const managed = decodeLiveOrNew(old, updated, env.subresource !== undefined)
   const next = withoutManagedFields(updated)
-  const isCreate = !old?.metadata.uid
+  const isCreate = !old?.metadata?.uid
   // objects that are not tracked stay untracked until their first apply
-  if (managed.fields.size === 0 && !isCreate) return withManagedFields(next, undefined)
+  if (managed.fields.size === 0 && !isCreate) return withManagedFields(next, undefined, updated)
   let result: Managed
   try {
     result = updateChain(withoutManagedFields(old), next, managed, opts.manager, env)
   } catch (e) {
     if (e instanceof ConflictsError) throw e
-    return withManagedFields(next, old?.metadata.managedFields)
+    return withManagedFields(next, old?.metadata?.managedFields, updated)
   }
-  return withManagedFields(next, encodeManagedFields(result))
+  return withManagedFields(next, encodeManagedFields(result), updated)
+}
+
+const FIELD_MANAGER_MAX_LENGTH = 128
+
+/**
+ * The manager name of a write (managerOrUserAgent): `fieldManager` when given, else the
+ * User-Agent up to its first `/`, printable characters only, at most 128 bytes.
+ */
+export function managerName(fieldManager: string | undefined, userAgent: string | undefined): string {
+  if (fieldManager) return fieldManager
+  let out = ''
+  let bytes = 0
+  for (const ch of (userAgent ?? '').split('/')[0] ?? '') {
+    if (!/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(ch)) continue
+    const n = Buffer.byteLength(ch)
+    if (bytes + n > FIELD_MANAGER_MAX_LENGTH) break
+    out += ch
+    bytes += n
+  }
+  return out
 }

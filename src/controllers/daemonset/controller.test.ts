@@ -1,0 +1,80 @@
+/**
+ * The DaemonSet controller against the real API server in-process (memory store), with the
+ * fake kubelet of inprocess.test.ts running pods.
+ */
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import type { KubeObject } from '../../api/index.js'
+import { DAEMONSETS, EVENTS, NODES, PODS, REVISIONS, startInProcessCluster } from '../inprocess.test.js'
+import type { InProcessCluster } from '../inprocess.test.js'
+import { targetNodeName } from './eligibility.js'
+import type { Pod } from 'kubernetes-types/core/v1.js'
+
+let c: InProcessCluster
+before(async () => { c = await startInProcessCluster({ nodes: 2 }) })
+after(async () => { await c.stop() })
+
+const ds: KubeObject = {
+  metadata: { name: 'agent' },
+  spec: {
+    selector: { matchLabels: { app: 'agent' } },
+    template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'agent:1' }] } },
+  },
+}
+const podsOf = async (): Promise<KubeObject[]> => (await c.client.list(PODS, 'default', { labelSelector: 'app=agent' })).items
+const status = async (): Promise<Record<string, number>> => ((await c.client.get(DAEMONSETS, 'default', 'agent'))['status'] ?? {}) as Record<string, number>
+const nodesOf = (pods: KubeObject[]): string[] => pods.map((p) => targetNodeName(p as unknown as Pod) ?? '?').sort()
+const image = (p: KubeObject): string => (p['spec'] as { containers: Array<{ image: string }> }).containers[0]!.image
+
+test('DaemonSetController runs one pod per node and reports status', async () => {
+  await c.client.create(DAEMONSETS, 'default', ds)
+  await c.until('2 pods', async () => (await podsOf()).length === 2)
+  assert.deepEqual(nodesOf(await podsOf()), ['node-1', 'node-2'])
+  const s = await c.until('ready', async () => { const s = await status(); return s['numberReady'] === 2 ? s : undefined })
+  assert.equal(s['desiredNumberScheduled'], 2)
+  assert.equal(s['currentNumberScheduled'], 2)
+  assert.equal(s['updatedNumberScheduled'], 2)
+  await c.manager.flushEvents()
+  const messages = (await c.client.list(EVENTS, 'default')).items.map((e) => String(e['message']))
+  assert.ok(messages.some((m) => /^Created pod: agent-[a-z0-9]{5}$/.test(m)), messages.join('\n'))
+})
+
+test('DaemonSetController follows a node joining and a node leaving', async () => {
+  await c.client.create(NODES, undefined, { metadata: { name: 'node-3', labels: { 'kubernetes.io/hostname': 'node-3' } }, spec: {} })
+  await c.until('3 pods', async () => nodesOf(await podsOf()).join() === 'node-1,node-2,node-3')
+  await c.client.delete(NODES, undefined, 'node-3')
+  await c.until('back to 2', async () => nodesOf(await podsOf()).join() === 'node-1,node-2')
+  await c.until('desired 2', async () => (await status())['desiredNumberScheduled'] === 2)
+})
+
+test('DaemonSetController replaces a deleted pod on the same node', async () => {
+  const victim = (await podsOf()).find((p) => targetNodeName(p as unknown as Pod) === 'node-2')!
+  await c.client.delete(PODS, 'default', victim.metadata.name ?? '')
+  await c.until('replaced', async () => {
+    const pods = (await podsOf()).filter((p) => targetNodeName(p as unknown as Pod) === 'node-2')
+    return pods.length === 1 && pods[0]!.metadata.uid !== victim.metadata.uid
+  })
+})
+
+test('DaemonSetController rolls out a new template and rolls back to the old revision', async () => {
+  await c.client.patch(DAEMONSETS, 'default', 'agent', { spec: { template: { spec: { containers: [{ name: 'a', image: 'agent:2' }] } } } })
+  await c.until('rolled out', async () => {
+    const pods = await podsOf()
+    const s = await status()
+    return pods.length === 2 && pods.every((p) => image(p) === 'agent:2') && s['updatedNumberScheduled'] === 2 && s['numberAvailable'] === 2
+  }, 20_000)
+  const revs = (await c.client.list(REVISIONS, 'default', { labelSelector: 'app=agent' })).items
+  assert.deepEqual(revs.map((r) => r['revision']).sort(), [1, 2])
+  const first = revs.find((r) => r['revision'] === 1)!
+  // what `kubectl rollout undo` sends: the previous revision's data as a strategic merge patch
+  await c.client.patch(DAEMONSETS, 'default', 'agent', first['data'], { type: 'strategic' })
+  await c.until('rolled back', async () => (await podsOf()).every((p) => image(p) === 'agent:1') && (await status())['updatedNumberScheduled'] === 2, 20_000)
+  const after = (await c.client.list(REVISIONS, 'default', { labelSelector: 'app=agent' })).items
+  assert.equal(after.length, 2, 'the old revision is reused')
+  assert.equal(after.find((r) => r.metadata.name === first.metadata.name)?.['revision'], 3)
+})
+
+test('deleting a DaemonSet removes its pods (garbage collector)', async () => {
+  await c.client.delete(DAEMONSETS, 'default', 'agent', { propagationPolicy: 'Background' })
+  await c.until('pods gone', async () => (await podsOf()).length === 0)
+})

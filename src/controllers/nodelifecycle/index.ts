@@ -1,0 +1,6 @@
+export { NodeLifecycleController } from './controller.js'
+export type { NodeLifecycleOptions } from './controller.js'
+export { planNodeLifecycle, evictionTime, desiredTaints, reconcileTaints, DEFAULT_GRACE_PERIOD_MS } from './plan.js'
+export type { NodeLifecycleAction, NodeLifecycleView } from './plan.js'
+export { planPodGC } from './gc.js'
+export type { PodGCAction, PodGCView } from './gc.js'
