@@ -5,6 +5,7 @@
  */
 import type { Client } from '../client/index.js'
 import { ControllerManager } from '../controllers/index.js'
+import type { SharedInformers } from '../controllers/index.js'
 import { logger } from '../lib/log.js'
 
 export interface StartControllersOptions {
@@ -12,12 +13,14 @@ export interface StartControllersOptions {
   dataDir: string
   signal: AbortSignal
   progress: (line: string) => void
+  /** informers shared with other components in the process (default: a new set) */
+  informers?: SharedInformers | undefined
 }
 
 const log = logger('controller-manager')
 
 export function startControllers(opts: StartControllersOptions): Promise<void> {
-  const manager = new ControllerManager({ client: opts.client })
+  const manager = new ControllerManager({ client: opts.client, ...(opts.informers ? { informers: opts.informers } : {}) })
   // Informers sync in the background; controllers start once they have (never blocks `up`).
   manager.start(opts.signal).catch((e: unknown) => log.error('controller manager failed', { err: e }))
   opts.progress('kubeling: controllers: statefulset, daemonset, garbagecollector, namespace')

@@ -69,8 +69,17 @@ export class FakeKubelet {
     }
     if (status.phase === 'Pending') {
       const now = new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z')
-      await this.client.updateStatus(PODS, { ...p, status: { ...status, phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }] } })
-        .catch((e: unknown) => { if (!isConflict(e) && !isNotFound(e)) throw e })
+      let pod = p
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          await this.client.updateStatus(PODS, { ...pod, status: { ...(pod['status'] as object), phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }] } })
+          return
+        } catch (e) {
+          if (isNotFound(e) || !isConflict(e)) return
+          pod = await this.client.get(PODS, ns, name)
+          if (pod.metadata.deletionTimestamp || this.hold.has(name)) return
+        }
+      }
     }
   }
 
