@@ -4,16 +4,12 @@
  * returning the same bytes (the floor).
  */
 import { spawn } from 'node:child_process'
-import { createServer } from 'node:https'
-import type { AddressInfo } from 'node:net'
-import { mkdtempSync, rmSync } from 'node:fs'
+import type { ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve, dirname } from 'node:path'
-import { ApiServer } from '../src/apiserver/index.js'
-import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js'
 import { Client } from '../src/client/index.js'
 import { getResource } from '../src/api/index.js'
-import { generatePki } from '../src/lib/pki.js'
 import { median, round, runConcurrent } from './stats.js'
 import type { RunStats } from './stats.js'
 
@@ -72,13 +68,13 @@ export async function benchApiServer(opts: { objects: number; quick: boolean }):
   extra['upToReadyzMedianMs'] = round(median(ups))
   rows.push({ name: 'up → /readyz (median)', concurrency: '', opsPerSec: '', p50Ms: round(median(ups)), p99Ms: '', note: `${ups.length} runs, target < 1000 ms` })
 
+  // The server under test runs in its own process, as it would for real clients.
   const dir = mkdtempSync(join(tmpdir(), 'bench-api-'))
-  const pki = await generatePki({ dns: ['localhost'], ips: ['127.0.0.1'] })
-  const store = await SqliteStore.open(join(dir, 'state.db'))
-  const server = new ApiServer({ store, tls: { cert: pki.serverCert, key: pki.serverKey }, token: 'bench' })
-  const url = await server.start(0)
-  const client = new Client({ server: url, token: 'bench', ca: pki.caCert, maxSockets: 64 })
-  const heapBefore = process.memoryUsage().heapUsed
+  const { url, child } = await spawnKubeling(['server', '--data-dir', dir, '--port', '0'])
+  const token = readFileSync(join(dir, 'token'), 'utf8').trim()
+  const ca = readFileSync(join(dir, 'pki/ca.crt'), 'utf8')
+  const client = new Client({ server: url, token, ca, maxSockets: 64 })
+  const rssBefore = await serverRss(child.pid)
 
   // Creates: durable writes through the full API path.
   let created = 0
@@ -90,18 +86,13 @@ export async function benchApiServer(opts: { objects: number; quick: boolean }):
     rows.push(row('create configmap', conc, s, 'sqlite, synchronous=FULL'))
   }
   extra['objects'] = created
-  global.gc?.()
-  extra['heapBytesPerObject'] = Math.round((process.memoryUsage().heapUsed - heapBefore) / created)
+  extra['serverRssBytesPerObject'] = Math.round(((await serverRss(child.pid)) - rssBefore) / created)
 
   // GET one object, and the floor: a bare https server returning the same bytes.
   const sample = await client.raw('GET', '/api/v1/namespaces/default/configmaps/cm-1')
-  const floor = createServer({ cert: pki.serverCert, key: pki.serverKey }, (_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': sample.body.length })
-    res.end(sample.body)
-  })
-  await new Promise<void>((r) => floor.listen(0, '127.0.0.1', () => r()))
-  const floorUrl = `https://127.0.0.1:${(floor.address() as AddressInfo).port}`
-  const floorClient = new Client({ server: floorUrl, token: 'bench', ca: pki.caCert, maxSockets: 64 })
+  const floorChild = spawn(process.execPath, ['-e', FLOOR_SERVER, join(dir, 'pki/apiserver.crt'), join(dir, 'pki/apiserver.key'), sample.body.toString('base64')], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const floorUrl = await new Promise<string>((res) => floorChild.stdout.once('data', (d: Buffer) => res(d.toString().trim())))
+  const floorClient = new Client({ server: floorUrl, token, ca, maxSockets: 64 })
   const getN = opts.quick ? 2000 : 10000
   for (const conc of [1, 16, 64]) {
     const g = await runConcurrent(getN, conc, (i) => client.raw('GET', `/api/v1/namespaces/default/configmaps/cm-${i % created}`))
@@ -135,7 +126,7 @@ export async function benchApiServer(opts: { objects: number; quick: boolean }):
   let seen = 0
   const done = new Promise<void>((resolveAll) => {
     for (let w = 0; w < watchers; w++) {
-      const watchClient = new Client({ server: url, token: 'bench', ca: pki.caCert, maxSockets: 2 })
+      const watchClient = new Client({ server: url, token, ca, maxSockets: 2 })
       void (async () => {
         let mine = 0
         for await (const ev of watchClient.watch(CONFIGMAPS, 'default', { resourceVersion: rv, labelSelector: 'fanout=yes' }, ac.signal)) {
@@ -159,11 +150,39 @@ export async function benchApiServer(opts: { objects: number; quick: boolean }):
 
   client.close()
   floorClient.close()
-  floor.close()
-  await server.stop()
-  await store.close()
+  floorChild.kill()
+  child.kill('SIGTERM')
+  await new Promise((r) => child.once('exit', r))
   rmSync(dir, { recursive: true, force: true })
   return { rows, extra }
+}
+
+/** A bare node:https server answering every request with the same bytes: the floor. */
+const FLOOR_SERVER = `
+const { createServer } = require('node:https'); const fs = require('node:fs')
+const [cert, key, b64] = process.argv.slice(1); const body = Buffer.from(b64, 'base64')
+const s = createServer({ cert: fs.readFileSync(cert), key: fs.readFileSync(key) }, (req, res) => {
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length }); res.end(body) })
+s.keepAliveTimeout = 65000
+s.listen(0, '127.0.0.1', () => console.log('https://127.0.0.1:' + s.address().port))`
+
+async function spawnKubeling(args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(REPO, 'bin/kubeling'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  const url = await new Promise<string>((res, rej) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString()
+      const m = /listening on (\S+)/.exec(out)
+      if (m && out.includes('export KUBECONFIG')) res(m[1]!)
+    })
+    child.on('exit', () => rej(new Error(out)))
+  })
+  return { url, child }
+}
+
+async function serverRss(pid: number | undefined): Promise<number> {
+  const status = readFileSync(`/proc/${pid ?? 0}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024
 }
 
 function row(name: string, concurrency: number, s: RunStats, note: string): Row {

@@ -123,6 +123,7 @@ function parseProto(text, short) {
 function parseGo(dir, pkgDir) {
   const structs = new Map()
   const slices = new Set()
+  const aliases = new Map()
   const files = lsFiles(dir, pkgDir).filter(
     (f) =>
       f.endsWith('.go') &&
@@ -136,6 +137,10 @@ function parseGo(dir, pkgDir) {
       let m
       if ((m = /^type (\w+) \[\](\S+)\s*$/.exec(line))) {
         slices.add(m[1])
+        continue
+      }
+      if ((m = /^type (\w+) metav1\.(\w+)\s*$/.exec(line))) {
+        aliases.set(m[1], `meta/v1.${m[2]}`)
         continue
       }
       if (!(m = /^type (\w+) struct \{\s*$/.exec(line))) continue
@@ -166,7 +171,7 @@ function parseGo(dir, pkgDir) {
       }
     }
   }
-  return { structs, slices }
+  return { structs, slices, aliases }
 }
 
 // ---- registered kinds -------------------------------------------------------------------------
@@ -241,7 +246,12 @@ while (queue.length) {
     if (!SCALARS.has(fields[0].type)) queue.push(fields[0].type)
     continue
   }
-  const struct = go.structs.get(goName)
+  const alias = go.aliases.get(goName)
+  let struct = go.structs.get(goName)
+  if (!struct && alias) {
+    load(alias.slice(0, alias.lastIndexOf('.')))
+    struct = goInfo.get(alias.slice(0, alias.lastIndexOf('.'))).structs.get(alias.slice(alias.lastIndexOf('.') + 1))
+  }
   if (!struct) throw new Error(`no Go struct for ${name}`)
   const rows = []
   for (const f of fields) {

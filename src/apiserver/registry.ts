@@ -183,9 +183,11 @@ export class Registry {
       meta.generation = specPart(obj) !== specPart(old) ? gen + 1 : gen
     } else if (old.metadata.generation !== undefined) meta.generation = old.metadata.generation
     else delete meta.generation
+    // pods/binding sets spec.nodeName, which pod update validation forbids; the binding
+    // handler does its own checks (upstream's assignPod never runs update validation).
     const errors = opts.subresource === 'status'
       ? validateStatusUpdate(info.group, info.resource, obj, old)
-      : validateUpdate(info.group, info.resource, obj, old)
+      : opts.subresource === 'binding' ? [] : validateUpdate(info.group, info.resource, obj, old)
     this.#check(info, obj, errors)
     const tracked = opts.skipFieldTracking ? obj : trackUpdate(old, obj, { manager: opts.fieldManager, gvk: gvkOf(info), now: now(), ...(opts.subresource ? { subresource: opts.subresource } : {}) })
     // A no-op write is not written (upstream skips the store write: same resourceVersion).
