@@ -45,7 +45,7 @@ export interface HeartbeatOptions {
   /** fixed renewal interval; default: max(10 s, nodes / maxPerSecond), capped at 20 s */
   intervalMs?: number
   maxPerSecond?: number
-  /** renewals in flight (default 32) */
+  /** renewals in flight (default 256: a slow API must not stretch the interval) */
   concurrency?: number
 }
 
@@ -272,12 +272,17 @@ export class AgentFleet {
   }
 
   async #heartbeats(signal: AbortSignal): Promise<void> {
-    const limit = this.opts.heartbeat?.concurrency ?? 32
+    const limit = this.opts.heartbeat?.concurrency ?? 256
+    const agents = [...this.#nodes.values()]
     let inFlight = 0
+    let cursor = 0
+    // Round-robin from where the last tick stopped, so that when the API is slow every
+    // node still gets its turn (the most overdue ones first).
     const tick = (): void => {
       const now = this.#clock.now()
-      for (const a of this.#nodes.values()) {
-        if (inFlight >= limit) break
+      for (let seen = 0; seen < agents.length && inFlight < limit; seen++) {
+        const a = agents[cursor]!
+        cursor = (cursor + 1) % agents.length
         if (a.beating || a.nextBeat > now) continue
         a.beating = true
         inFlight++

@@ -195,10 +195,11 @@ export function simulatedAddresses(n: number): { podCIDR: string; address: strin
   }
 }
 
-/** A stable index for a node name that is not `prefix-N` (standalone agents). */
+/**
+ * A stable index for a standalone agent's node (30000…59999, from a hash of the name), so
+ * that its addresses do not collide with `kubeling up`'s `node-N` (which use N).
+ */
 export function nodeIndexFor(name: string): number {
-  const m = /-(\d+)$/.exec(name)
-  if (m && Number(m[1]) > 0 && Number(m[1]) < 30000) return Number(m[1])
   let h = 0x811c9dc5
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0
   return 30000 + (h % 30000)

@@ -68,7 +68,8 @@ function containerStatus(
     case 'exited':
       if (waiting) return { ...common, state: { waiting: { reason: waiting.reason, message: waiting.message } }, lastState, ready: false, started: false }
       return { ...common, state: terminated(latest, runtimeName), lastState, ready: false, started: false }
-    default:
+    case 'created':
+    case 'unknown':
       return { ...common, state: { waiting: { reason: waiting?.reason ?? 'ContainerCreating', ...(waiting?.message ? { message: waiting.message } : {}) } }, lastState, ready: false, started: false }
   }
 }

@@ -1,4 +1,4 @@
-import { isAlreadyExists } from '../api/index.js'
+import { isAlreadyExists, isNotFound } from '../api/index.js'
 import { getResource } from '../api/index.js'
 import type { Registry } from './registry.js'
 
@@ -16,6 +16,13 @@ export async function bootstrap(registry: Registry): Promise<void> {
     }
   }
   // The API server's own service, at the first address of the service range, as upstream.
+  const services = getResource('', 'services')
+  try {
+    await registry.get(services, 'default', 'kubernetes')
+    return
+  } catch (e) {
+    if (!isNotFound(e)) throw e
+  }
   try {
     await registry.create(getResource('', 'services'), 'default', {
       apiVersion: 'v1', kind: 'Service',

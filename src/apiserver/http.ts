@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { canDecode, decodeProtobufObject, protobufTypeMeta } from './protobuf/index.js'
 import type * as Yaml from 'yaml' // loaded lazily: ~40 ms that start-up does not need
 import { ApiError, badRequest, internalError, requestEntityTooLarge, unsupportedMediaType } from '../api/index.js'
 
@@ -38,6 +39,7 @@ async function loadYaml(): Promise<YamlModule> {
 /** Decodes a JSON or YAML request body. 415 for other media types, 400 for malformed input. */
 export async function decodeBody(body: Buffer, contentType: string | undefined, allowed: readonly string[]): Promise<unknown> {
   const type = mediaType(contentType) || 'application/json'
+  if (type === PROTOBUF && allowed.includes('application/json')) return decodeProtobuf(body)
   if (!allowed.includes(type)) throw unsupportedMediaType(type)
   const text = body.toString('utf8')
   if (text.trim() === '') throw badRequest('Object \'Kind\' is missing in \'\'')
@@ -53,6 +55,19 @@ export async function decodeBody(body: Buffer, contentType: string | undefined, 
     return JSON.parse(text) as unknown
   } catch (e) {
     throw badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`)
+  }
+}
+
+const PROTOBUF = 'application/vnd.kubernetes.protobuf'
+
+/** kubectl 1.33's typed commands (`create configmap`, `create namespace`, …) send protobuf. */
+function decodeProtobuf(body: Buffer): unknown {
+  const meta = protobufTypeMeta(body)
+  if (meta && !canDecode(meta.apiVersion, meta.kind)) throw unsupportedMediaType(PROTOBUF)
+  try {
+    return decodeProtobufObject(body)
+  } catch (e) {
+    throw badRequest(`failed to decode protobuf body: ${(e as Error).message.replace(/^protobuf: /, '')}`)
   }
 }
 

@@ -58,7 +58,19 @@ export function simulatedNodes(count: number, stages: readonly Stage[], opts: { 
   return out
 }
 
+export interface NodeComponents {
+  scheduler: Scheduler
+  lifecycle: NodeLifecycleController
+  fleet: AgentFleet | undefined
+  informers: SharedInformers
+}
+
 export async function startNodes(opts: StartNodesOptions): Promise<void> {
+  await startNodeComponents(opts)
+}
+
+/** Like startNodes, and hands back the components (benchmarks read their counters). */
+export async function startNodeComponents(opts: StartNodesOptions & { kubeletEventQps?: number; schedulerEventQps?: number }): Promise<NodeComponents> {
   const { client, signal } = opts
   const envGrace = process.env['KUBELING_NODE_MONITOR_GRACE_PERIOD']
   const graceMs = opts.nodeMonitorGracePeriodMs ?? (envGrace ? parseDuration(envGrace) : undefined)
@@ -71,13 +83,14 @@ export async function startNodes(opts: StartNodesOptions): Promise<void> {
 
   const scheduler = new Scheduler({
     client, podInformer, nodeInformer,
-    events: new ApiEventRecorder(client, { component: 'default-scheduler' }),
+    events: new ApiEventRecorder(client, { component: 'default-scheduler', ...(opts.schedulerEventQps !== undefined ? { qps: opts.schedulerEventQps, burst: opts.schedulerEventQps * 10 } : {}) }),
   })
   const lifecycle = new NodeLifecycleController({
     client, informers, recorder: new EventRecorder(client, 'node-controller'),
     ...(graceMs !== undefined ? { gracePeriodMs: graceMs } : {}),
   })
-  const kubelet = new ApiEventRecorder(opts.newClient(), { component: 'kubelet', qps: 200, burst: 2000 })
+  const kubeletQps = opts.kubeletEventQps ?? 200
+  const kubelet = new ApiEventRecorder(opts.newClient(), { component: 'kubelet', qps: kubeletQps, burst: kubeletQps * 10 })
   const fleet = opts.nodes > 0
     ? new AgentFleet({
       client: opts.newClient(), nodes: simulatedNodes(opts.nodes, stages), podInformer, nodeInformer,
@@ -92,9 +105,11 @@ export async function startNodes(opts: StartNodesOptions): Promise<void> {
     .then(() => { if (!signal.aborted) lifecycle.start(signal) })
     .catch((e: unknown) => log.error('node lifecycle controller failed', { err: e }))
   opts.progress(`kubeling: scheduler and node lifecycle controller (grace period ${Math.round((graceMs ?? 40_000) / 1000)}s)`)
-  if (!fleet) return
+  const components = { scheduler, lifecycle, fleet, informers }
+  if (!fleet) return components
   fleet.run(signal).catch((e: unknown) => log.error('node agents stopped', { err: e }))
   await fleet.registered()
   const names = fleet.nodeNames
   opts.progress(`kubeling: ${names.length} simulated node${names.length === 1 ? '' : 's'} (${names.length > 3 ? `${names[0] ?? ''} … ${names[names.length - 1] ?? ''}` : names.join(', ')})`)
+  return components
 }

@@ -37,6 +37,8 @@ export interface InProcessCluster {
 export class FakeKubelet {
   /** pods (by name) the kubelet must leave Pending */
   hold = new Set<string>()
+  /** nodes whose pods are never bound (a node the scheduler cannot place on) */
+  unschedulable = new Set<string>()
   #informer: Informer
   #bindFailed = new Set<string>()
 
@@ -57,8 +59,9 @@ export class FakeKubelet {
       return
     }
     if (this.hold.has(name)) return
+    const pinned = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0]?.matchFields?.[0]?.values?.[0]
+    if (!spec.nodeName && pinned && this.unschedulable.has(pinned)) return
     if (!spec.nodeName && !this.#bindFailed.has(p.metadata.uid ?? '')) {
-      const pinned = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0]?.matchFields?.[0]?.values?.[0]
       try {
         await this.client.createSubresource(PODS, ns, name, 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: pinned ?? 'node-1' } })
         return

@@ -46,7 +46,7 @@ export class SchedulerCache implements Snapshot {
     for (const [key, p] of this.#orphans) {
       if (p.pod.spec?.nodeName === name) {
         this.#orphans.delete(key)
-        info.addPod(p)
+        this.#added(info, p)
         this.#podNode.set(key, name)
       }
     }
@@ -58,6 +58,7 @@ export class SchedulerCache implements Snapshot {
     this.#nodes.delete(name)
     this.#dirty = true
     for (const [key, p] of info.pods) {
+      if (p.requiredAntiAffinity.length) this.podsWithRequiredAntiAffinity--
       this.#podNode.delete(key)
       if (!this.#assumed.has(key)) this.#orphans.set(key, p)
       this.#assumed.delete(key)
@@ -78,7 +79,7 @@ export class SchedulerCache implements Snapshot {
     const node = this.#podNode.get(key)
     if (node === undefined) return
     this.#podNode.delete(key)
-    this.#nodes.get(node)?.removePod(key)
+    this.#removed(this.#nodes.get(node), key)
   }
 
   /** Accounts a pod on the node the scheduler just chose, before the binding lands. */
@@ -97,20 +98,35 @@ export class SchedulerCache implements Snapshot {
     return this.#assumed.has(key)
   }
 
+  /** placed pods with required anti-affinity terms (lets preFilter skip its cluster scan) */
+  podsWithRequiredAntiAffinity = 0
+
+  #added(info: NodeInfo, p: PodInfo): void {
+    const prev = info.pods.get(p.key)
+    if (prev?.requiredAntiAffinity.length) this.podsWithRequiredAntiAffinity--
+    info.addPod(p)
+    if (p.requiredAntiAffinity.length) this.podsWithRequiredAntiAffinity++
+  }
+
+  #removed(info: NodeInfo | undefined, key: string): void {
+    const p = info?.removePod(key)
+    if (p?.requiredAntiAffinity.length) this.podsWithRequiredAntiAffinity--
+  }
+
   get podCount(): number {
     return this.#podNode.size
   }
 
   #place(p: PodInfo, nodeName: string): void {
     const prev = this.#podNode.get(p.key)
-    if (prev !== undefined && prev !== nodeName) this.#nodes.get(prev)?.removePod(p.key)
+    if (prev !== undefined && prev !== nodeName) this.#removed(this.#nodes.get(prev), p.key)
     const info = this.#nodes.get(nodeName)
     if (!info) {
       this.#podNode.delete(p.key)
       this.#orphans.set(p.key, p)
       return
     }
-    info.addPod(p)
+    this.#added(info, p)
     this.#podNode.set(p.key, nodeName)
   }
 }

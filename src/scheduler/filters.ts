@@ -8,7 +8,6 @@ import type { AffinityTerm, PodInfo } from './pod-info.js'
 import { termMatches } from './pod-info.js'
 import { podMatchesNodeSelectorAndAffinity, requiredNodeNames } from './node-affinity.js'
 import { findUntoleratedTaint, tolerationsTolerateTaint, TAINT_NODE_UNSCHEDULABLE } from './taints.js'
-import { RESOURCE_CPU, RESOURCE_MEMORY } from './resources.js'
 
 /** `UnschedulableAndUnresolvable`: preemption on that node cannot help. */
 export type FilterCode = 'Unschedulable' | 'UnschedulableAndUnresolvable'
@@ -58,6 +57,9 @@ export function preFilter(pod: PodInfo, snapshot: Snapshot): CycleState {
   const affinity: PairCounts = new Map()
   const antiAffinity: PairCounts = new Map()
   const wantsAffinity = pod.requiredAffinity.length > 0 || pod.requiredAntiAffinity.length > 0
+  const nodeNames = requiredNodeNames(pod.pod)
+  // Nothing to count: no pod in the cluster has required anti-affinity and this one has no terms.
+  if (!wantsAffinity && snapshot.podsWithRequiredAntiAffinity === 0) return { nodeNames, existingAntiAffinity, affinity, antiAffinity }
   for (const n of snapshot.nodes) {
     const labels = n.labels
     for (const existing of n.withRequiredAntiAffinity) {
@@ -80,7 +82,7 @@ export function preFilter(pod: PodInfo, snapshot: Snapshot): CycleState {
       }
     }
   }
-  return { nodeNames: requiredNodeNames(pod.pod), existingAntiAffinity, affinity, antiAffinity }
+  return { nodeNames, existingAntiAffinity, affinity, antiAffinity }
 }
 
 export interface Filter {
@@ -148,16 +150,14 @@ export const nodePorts: Filter = {
 export const nodeResourcesFit: Filter = {
   name: 'NodeResourcesFit',
   filter(pod, node) {
-    const reasons: string[] = []
-    if (node.pods.size + 1 > node.allowedPods) reasons.push(REASON_TOO_MANY_PODS)
-    const order = [RESOURCE_CPU, RESOURCE_MEMORY, 'ephemeral-storage', ...[...pod.requests.keys()].filter((k) => k !== RESOURCE_CPU && k !== RESOURCE_MEMORY && k !== 'ephemeral-storage').sort()]
-    for (const r of order) {
-      const want = pod.requests.get(r) ?? 0
-      if (want <= 0) continue
+    let reasons: string[] | undefined
+    if (node.pods.size + 1 > node.allowedPods) reasons = [REASON_TOO_MANY_PODS]
+    for (const r of pod.requestOrder) {
+      const want = pod.requests.get(r)!
       const free = (node.allocatable.get(r) ?? 0) - (node.requested.get(r) ?? 0)
-      if (want > free) reasons.push(insufficientReason(r))
+      if (want > free) (reasons ??= []).push(insufficientReason(r))
     }
-    return reasons.length ? fail(this.name, 'Unschedulable', ...reasons) : undefined
+    return reasons ? fail(this.name, 'Unschedulable', ...reasons) : undefined
   },
 }
 

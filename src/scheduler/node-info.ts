@@ -23,6 +23,7 @@ export class NodeInfo {
   constructor(node: Node) {
     this.node = node
     this.allocatable = toResources(node.status?.allocatable as Record<string, string> | undefined)
+    this.allowedPods = this.allocatable.get(RESOURCE_PODS) ?? 0
   }
 
   get name(): string {
@@ -33,13 +34,13 @@ export class NodeInfo {
     return this.node.metadata?.labels ?? {}
   }
 
-  get allowedPods(): number {
-    return this.allocatable.get(RESOURCE_PODS) ?? 0
-  }
+  /** allocatable pods (cached: read for every pod on every node) */
+  allowedPods: number
 
   setNode(node: Node): void {
     this.node = node
     this.allocatable = toResources(node.status?.allocatable as Record<string, string> | undefined)
+    this.allowedPods = this.allocatable.get(RESOURCE_PODS) ?? 0
   }
 
   addPod(p: PodInfo): void {
@@ -83,4 +84,6 @@ function bump(m: Map<string, number>, key: string, by: number): void {
 /** What `schedulePod` sees: every node, in a stable order. */
 export interface Snapshot {
   readonly nodes: readonly NodeInfo[]
+  /** how many placed pods have required anti-affinity terms (undefined: unknown, scan) */
+  readonly podsWithRequiredAntiAffinity?: number
 }

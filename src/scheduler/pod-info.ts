@@ -21,6 +21,8 @@ export interface PodInfo {
   readonly key: string // namespace/name
   readonly namespace: string
   readonly requests: Resources
+  /** requested resources (> 0) in the order NodeResourcesFit reports them: cpu, memory, ephemeral-storage, then by name */
+  readonly requestOrder: readonly string[]
   readonly nonZero: { cpu: number; memory: number }
   /** `${hostIP}/${protocol}/${port}` of every container hostPort */
   readonly hostPorts: readonly string[]
@@ -67,12 +69,19 @@ export function podInfo(pod: Pod): PodInfo {
     }
   }
   const aff = spec?.affinity
+  const requests = podRequests(pod)
+  const fixed = ['cpu', 'memory', 'ephemeral-storage']
+  const requestOrder = [
+    ...fixed.filter((r) => (requests.get(r) ?? 0) > 0),
+    ...[...requests.keys()].filter((r) => !fixed.includes(r) && (requests.get(r) ?? 0) > 0).sort(),
+  ]
   const namespace = pod.metadata?.namespace ?? 'default'
   return {
     pod,
     key: `${namespace}/${pod.metadata?.name ?? ''}`,
     namespace,
-    requests: podRequests(pod),
+    requests,
+    requestOrder,
     nonZero: nonZeroRequests(pod),
     hostPorts,
     ownerUid: pod.metadata?.ownerReferences?.find((o) => o.controller)?.uid,

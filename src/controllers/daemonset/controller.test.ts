@@ -40,6 +40,9 @@ test('DaemonSetController runs one pod per node and reports status', async () =>
 })
 
 test('DaemonSetController follows a node joining and a node leaving', async () => {
+  // node-3's pod stays unbound: once node-3 is gone it is the DaemonSet's to delete (DS-025);
+  // bound pods on deleted nodes are the pod garbage collector's (not running here).
+  c.kubelet.unschedulable.add('node-3')
   await c.client.create(NODES, undefined, { metadata: { name: 'node-3', labels: { 'kubernetes.io/hostname': 'node-3' } }, spec: {} })
   await c.until('3 pods', async () => nodesOf(await podsOf()).join() === 'node-1,node-2,node-3')
   await c.client.delete(NODES, undefined, 'node-3')

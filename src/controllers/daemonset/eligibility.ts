@@ -106,13 +106,16 @@ export interface ShouldRun {
   shouldContinueRunning: boolean
 }
 
-/** `NodeShouldRunDaemonPod` (DS-001): simulate the template's pod, with default tolerations, on the node. */
-export function nodeShouldRunDaemonPod(node: Node, ds: DaemonSet): ShouldRun {
+/**
+ * `NodeShouldRunDaemonPod` (DS-001): simulate the template's pod, with default tolerations, on
+ * the node. `tolerations` may be passed precomputed (`withDaemonTolerations(template spec)`).
+ */
+export function nodeShouldRunDaemonPod(node: Node, ds: DaemonSet, tolerations?: readonly Toleration[]): ShouldRun {
   const spec = ds.spec?.template.spec ?? { containers: [] }
   const nodeName = node.metadata?.name ?? ''
   if (spec.nodeName && spec.nodeName !== nodeName) return { shouldRun: false, shouldContinueRunning: false }
   if (!matchesRequiredNodeAffinity(spec, node)) return { shouldRun: false, shouldContinueRunning: false }
-  const tolerations = withDaemonTolerations(spec)
+  tolerations ??= withDaemonTolerations(spec)
   const taints = node.spec?.taints ?? []
   if (findUntoleratedTaint(taints, tolerations, (t) => t.effect === 'NoExecute' || t.effect === 'NoSchedule')) {
     return { shouldRun: false, shouldContinueRunning: !findUntoleratedTaint(taints, tolerations, (t) => t.effect === 'NoExecute') }

@@ -19,6 +19,7 @@ import type { ControllerRevision, DaemonSetHistoryAction } from '../history/revi
 import { DAEMONSET_HASH_LABEL, daemonSetRevisionsToDelete, planDaemonSetHistory } from '../history/revisions.js'
 import {
   DAEMONSET_KIND, compareDaemonPods, isPodUpdated, newDaemonPod, nodeShouldRunDaemonPod, targetNodeName, templateGeneration,
+  withDaemonTolerations,
 } from './eligibility.js'
 
 /** Upstream's cap on creates (and deletes) per sync (BurstReplicas). */
@@ -103,7 +104,7 @@ export function planDaemonSet(view: DaemonSetView): Plan<DaemonSetAction> {
 
   const ctx: Ctx = {
     ds, hash: history.hash, generation: templateGeneration(ds), minReadySeconds: ds.spec?.minReadySeconds ?? 0, now,
-    shouldRun: new Map(view.nodes.map((n) => [n.metadata?.name ?? '', nodeShouldRunDaemonPod(n, ds)])),
+    shouldRun: shouldRunByNode(view.nodes, ds),
   }
   const nodeToPods = podsByNode(pods.owned, false)
   let requeueAfterMs: number | undefined
@@ -133,6 +134,11 @@ export function planDaemonSet(view: DaemonSetView): Plan<DaemonSetAction> {
     requeueAfterMs = minDelay(requeueAfterMs, nextAvailabilityMs(pods.owned, ctx.minReadySeconds, now) ?? ctx.minReadySeconds * 1000)
   }
   return { actions, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}) }
+}
+
+function shouldRunByNode(nodes: readonly Node[], ds: DaemonSet): Map<string, ReturnType<typeof nodeShouldRunDaemonPod>> {
+  const tolerations = withDaemonTolerations(ds.spec?.template.spec ?? { containers: [] })
+  return new Map(nodes.map((n) => [n.metadata?.name ?? '', nodeShouldRunDaemonPod(n, ds, tolerations)]))
 }
 
 /** `getNodesToDaemonPods`: pods grouped by target node (terminal pods being deleted left out unless asked). */
@@ -350,7 +356,7 @@ function computeStatus(ctx: Ctx, nodes: readonly Node[], nodeToPods: ReadonlyMap
       desired++
       if (pods.length === 0) continue
       current++
-      const pod = [...pods].sort(compareDaemonPods)[0]!
+      const pod = pods.length === 1 ? pods[0]! : [...pods].sort(compareDaemonPods)[0]!
       if (isPodReady(pod)) {
         ready++
         if (isPodAvailable(pod, ctx.minReadySeconds, now)) available++

@@ -51,7 +51,7 @@ export class NamespaceController implements Reconciler {
       const list = await this.#client.list(info, name)
       if (list.items.length) contents.set(`${info.group}/${info.resource}`, list.items)
     }))
-    const plan = planNamespaceDeletion({ namespace: ns, contents })
+    const plan = planNamespaceDeletion({ namespace: ns, contents }, new Date().toISOString().replace(/\.\d+Z$/, 'Z'))
     await Promise.all(plan.actions.map((a) => this.#apply(ns, a)))
     return plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs } : undefined
   }
@@ -63,6 +63,15 @@ export class NamespaceController implements Reconciler {
         const [group, resource] = a.resource.split('/') as [string, string]
         try {
           await this.#client.delete(getResource(group, resource), name, a.name, { propagationPolicy: 'Background', ...(a.uid ? { preconditions: { uid: a.uid } } : {}) })
+        } catch (e) {
+          if (!isNotFound(e) && !isConflict(e)) throw e
+        }
+        return
+      }
+      case 'updateConditions': {
+        const status = { ...((ns['status'] ?? {}) as object), conditions: a.conditions }
+        try {
+          await this.#client.updateStatus(NAMESPACES, { ...ns, status })
         } catch (e) {
           if (!isNotFound(e) && !isConflict(e)) throw e
         }

@@ -7,7 +7,7 @@ import type { PersistentVolumeClaim, Pod, PodTemplateSpec, Volume } from 'kubern
 import type { StatefulSet } from 'kubernetes-types/apps/v1.js'
 import type { OwnerReference } from 'kubernetes-types/meta/v1.js'
 import { isPodAvailable, isPodReady, isTerminating, podPhase } from '../common/pods.js'
-import { getControllerOf, newControllerRef } from '../common/owners.js'
+import { newControllerRef } from '../common/owners.js'
 import type { OwnerKind } from '../common/owners.js'
 
 /** Pod label naming the pod itself, set by the StatefulSet controller (apps.StatefulSetPodNameLabel). */
@@ -101,6 +101,11 @@ export function podClaims(set: StatefulSet, ordinal: number): Map<string, Persis
     out.set(meta.name ?? '', claim)
   }
   return out
+}
+
+/** Just the names of `podClaims(set, ordinal)` (cheap: no copies). */
+export function podClaimNames(set: StatefulSet, ordinal: number): string[] {
+  return (set.spec?.volumeClaimTemplates ?? []).map((t) => claimName(set, t, ordinal))
 }
 
 /** Pod volumes: one per claim template referencing this ordinal's claim, then the template's other volumes. */
@@ -238,6 +243,3 @@ export function claimIsStale(claim: PersistentVolumeClaim, set: StatefulSet, pod
   if (retentionPolicy(set).whenScaled === 'Retain') return false
   return hasStaleOwnerRef(claim, pod, POD_KIND)
 }
-
-/** Does the controller own this claim some other way (another controller: leave it alone)? */
-export const claimController = (claim: PersistentVolumeClaim): OwnerReference | undefined => getControllerOf(claim)

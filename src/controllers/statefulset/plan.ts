@@ -24,7 +24,7 @@ import { planStatefulSetRevisions, revisionsToTruncate, templateOfRevision } fro
 import {
   STATEFULSET_KIND, allowsBurst, claimIsStale, claimOwnerMatchesSetAndPod, claimOwnerRefs, getOrdinal, getPodRevision,
   getReplicas, getStartOrdinal, identityMatches, isCreated, isFailed, isMemberOf, isPending, isRunningAndAvailable,
-  isRunningAndReady, isSucceeded, isUnavailable, newStatefulSetPod, podClaims, podInOrdinalRange, repairedPod, storageMatches,
+  isRunningAndReady, isSucceeded, isUnavailable, newStatefulSetPod, podClaimNames, podClaims, podInOrdinalRange, repairedPod, storageMatches,
 } from './identity.js'
 
 /** Upstream's cap on in-flight requests per Parallel batch. */
@@ -267,9 +267,8 @@ function runForAll(steps: ReadonlyArray<() => Step>, monotonic: boolean): Step {
 /** Claim owner-ref updates needed for `pod` under the retention policy. */
 function retentionUpdates(ctx: Ctx, pod: Pod, batch: number): StatefulSetAction[] {
   const out: StatefulSetAction[] = []
-  const ordinal = getOrdinal(pod)
-  for (const want of podClaims(ctx.set, ordinal).values()) {
-    const have = ctx.claims.get(want.metadata?.name ?? '')
+  for (const name of podClaimNames(ctx.set, getOrdinal(pod))) {
+    const have = ctx.claims.get(name)
     if (!have || claimOwnerMatchesSetAndPod(have, ctx.set, pod)) continue
     out.push({
       type: 'updateClaimOwners', name: have.metadata?.name ?? '', podName: pod.metadata?.name ?? '',
@@ -304,8 +303,8 @@ function processReplica(ctx: Ctx, replicas: readonly Pod[], i: number): Step {
   }
   const actions: StatefulSetAction[] = []
   if (!isCreated(pod)) {
-    for (const want of podClaims(ctx.set, getOrdinal(pod)).values()) {
-      const have = ctx.claims.get(want.metadata?.name ?? '')
+    for (const name of podClaimNames(ctx.set, getOrdinal(pod))) {
+      const have = ctx.claims.get(name)
       // A claim still owned by a previous pod of this ordinal is about to be collected (STS-024).
       if (have && claimIsStale(have, ctx.set, pod)) return { exit: true, actions: [], requeueAfterMs: 1000 }
     }

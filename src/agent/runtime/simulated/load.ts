@@ -34,7 +34,7 @@ export function loadStages(dir: string = defaultStagesDir()): Stage[] {
   const stages: Stage[] = []
   const names = new Map<string, string>()
   for (const f of files) {
-    for (const s of parseStages(readFileSync(join(abs, f), 'utf8'), f)) {
+    for (const s of parseStages(readFileSync(join(abs, f), 'utf8'), join(dir, f))) {
       const prev = names.get(s.name)
       if (prev) throw new StageError(s.source, 'metadata.name', `duplicate stage name "${s.name}" (also in ${prev})`)
       names.set(s.name, s.source)
