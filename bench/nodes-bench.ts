@@ -56,7 +56,7 @@ export interface NodesBenchResult {
   apiProbeP99Ms: number
   peakRssMiB: number
   scheduler: { scheduled: number; bound: number; bindErrors: number; unschedulable: number }
-  agent: { syncs: number; syncErrors: number; nodeStatusWrites: number }
+  agent: { syncs: number; syncErrors: number; nodeStatusWrites: number; podStatusWrites: number }
   lifecycle: { markedUnknown: number; evictions: number }
 }
 
@@ -167,7 +167,7 @@ export async function benchNodes(opts: NodesBenchOptions = {}): Promise<NodesBen
       peakRssMiB: Math.round(peakRss / 2 ** 20),
       scheduler: { ...c.scheduler.stats },
       lifecycle: { markedUnknown: c.lifecycle.stats.markedUnknown, evictions: c.lifecycle.stats.evictions },
-      agent: c.fleet ? { syncs: c.fleet.stats.syncs, syncErrors: c.fleet.stats.syncErrors, nodeStatusWrites: c.fleet.stats.nodeStatusWrites } : { syncs: 0, syncErrors: 0, nodeStatusWrites: 0 },
+      agent: c.fleet ? { syncs: c.fleet.stats.syncs, syncErrors: c.fleet.stats.syncErrors, nodeStatusWrites: c.fleet.stats.nodeStatusWrites, podStatusWrites: c.fleet.stats.statusWrites } : { syncs: 0, syncErrors: 0, nodeStatusWrites: 0, podStatusWrites: 0 },
     }
     return result
   } finally {

@@ -87,7 +87,7 @@ export class AgentFleet {
   #registered = false
   #registeredWaiters: Array<() => void> = []
   /** counters for benchmarks */
-  readonly stats = { syncs: 0, syncErrors: 0, leaseRenewals: 0, nodeStatusWrites: 0 }
+  readonly stats = { syncs: 0, syncErrors: 0, leaseRenewals: 0, nodeStatusWrites: 0, statusWrites: 0, deletes: 0 }
 
   constructor(private readonly opts: FleetOptions) {
     this.#clock = opts.clock ?? realClock
@@ -316,7 +316,7 @@ export class AgentFleet {
       }
       try {
         this.stats.syncs++
-        const res = await syncPod(node, rec, { client: this.opts.client, clock: this.#clock })
+        const res = await syncPod(node, rec, { client: this.opts.client, clock: this.#clock, stats: this.stats })
         this.#queue.forget(uid)
         if (res.forget) {
           if (this.#records.get(uid) === rec) this.#records.delete(uid)

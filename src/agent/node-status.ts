@@ -7,6 +7,7 @@
 import type { Node, NodeCondition, NodeStatus } from 'kubernetes-types/core/v1.js'
 import type { Lease } from 'kubernetes-types/coordination/v1.js'
 import { iso } from './pod-status.js'
+import { canonicalJson } from './canonical.js'
 
 export const KUBELET_VERSION = 'v1.33.0-kubeling'
 export const LEASE_NAMESPACE = 'kube-node-lease'
@@ -157,10 +158,9 @@ export function nodeStatusNeedsUpdate(stored: NodeStatus | undefined, desired: N
   const want = new Map((desired.conditions ?? []).map((c) => [c.type, c.status]))
   const have = new Map((stored.conditions ?? []).map((c) => [c.type, c.status]))
   for (const [t, s] of want) if (have.get(t) !== s) return true
-  if (JSON.stringify(stored.capacity) !== JSON.stringify(desired.capacity)) return true
-  if (JSON.stringify(stored.allocatable) !== JSON.stringify(desired.allocatable)) return true
-  if (JSON.stringify(stored.addresses) !== JSON.stringify(desired.addresses)) return true
-  if (JSON.stringify(stored.nodeInfo?.kubeletVersion) !== JSON.stringify(desired.nodeInfo?.kubeletVersion)) return true
+  for (const k of ['capacity', 'allocatable', 'addresses', 'nodeInfo'] as const) {
+    if (canonicalJson(stored[k]) !== canonicalJson(desired[k])) return true
+  }
   const beat = (stored.conditions ?? []).find((c) => c.type === 'Ready')?.lastHeartbeatTime
   return !beat || now - Date.parse(beat) >= NODE_STATUS_REPORT_MS
 }

@@ -126,7 +126,6 @@ function condition(type: string, ok: boolean, reason: string | undefined, messag
     status,
     ...(reason ? { reason } : {}),
     ...(message ? { message } : {}),
-    lastProbeTime: null as unknown as string,
     lastTransitionTime: old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : iso(now),
   }
 }

@@ -23,6 +23,7 @@ import type { Clock } from './runtime/index.js'
 import { computePodActions, containersByName } from './pod-actions.js'
 import type { PullFailure, RuntimePodState, Waiting } from './pod-actions.js'
 import { computePodStatus } from './pod-status.js'
+import { canonicalJson } from './canonical.js'
 import type { EventObject, EventRecorder } from './events.js'
 import {
   REASON_BACKOFF, REASON_CREATED, REASON_FAILED, REASON_FAILED_SANDBOX, REASON_KILLING, REASON_NEVER_PULL, REASON_PULLED,
@@ -67,6 +68,8 @@ export interface NodeContext {
 export interface SyncDeps {
   readonly client: Client
   readonly clock: Clock
+  /** counters (benchmarks) */
+  readonly stats?: { statusWrites: number; deletes: number }
 }
 
 export interface SyncResult {
@@ -301,6 +304,7 @@ export async function syncPod(node: NodeContext, rec: PodRecord, deps: SyncDeps)
     rec.deleting = true
     try {
       await deps.client.delete(PODS, pod.metadata.namespace, pod.metadata.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid: rec.uid } })
+      if (deps.stats) deps.stats.deletes++
     } catch (e) {
       if (!isNotFound(e) && !isConflict(e)) {
         rec.deleting = false
@@ -316,12 +320,13 @@ export async function syncPod(node: NodeContext, rec: PodRecord, deps: SyncDeps)
 
 /** Merge-patches the pod status when it differs from what the API (or our last write) has. */
 async function writeStatus(rec: PodRecord, status: Pod['status'], deps: SyncDeps): Promise<boolean> {
-  const json = JSON.stringify(status)
-  if (json === JSON.stringify(rec.pod.status ?? {}) || json === rec.lastStatus) return true
+  const json = canonicalJson(status)
+  if (json === rec.lastStatus || json === canonicalJson(rec.pod.status ?? {})) return true
   const pod = rec.pod
   try {
     await deps.client.patch(PODS, pod.metadata.namespace, pod.metadata.name ?? '', { metadata: { uid: rec.uid }, status }, { type: 'merge', subresource: 'status' })
     rec.lastStatus = json
+    if (deps.stats) deps.stats.statusWrites++
     return true
   } catch (e) {
     if (isNotFound(e)) {

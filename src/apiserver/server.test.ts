@@ -131,3 +131,26 @@ test('spec changes bump generation; status writes do not', async () => {
   const ignored = await client.patch(STS, 'default', 'gen', { status: { replicas: 5 } })
   assert.equal((ignored['status'] as { replicas: number }).replicas, 2, 'main resource ignores status')
 })
+
+test('after compaction an old continue token is 410 Expired', async () => {
+  const first = await client.list(CM, 'default', { limit: 2 })
+  assert.ok(first.metadata.continue)
+  await client.create(CM, 'default', cm('after-token'))
+  await server.compactor.round()
+  await server.compactor.round() // compacts to the revision seen by the first round
+  await assert.rejects(client.list(CM, 'default', { limit: 2, continue: first.metadata.continue }), (e: unknown) => (e as { code?: number }).code === 410)
+})
+
+test('a watch from before the cache window gets an ERROR event with 410', async () => {
+  const small = new ApiServer({ store: new MemoryStore() })
+  ;(small.cache as unknown as { windowSize: number }).windowSize = 3
+  const c2 = new Client({ server: await small.start(0) })
+  for (let i = 0; i < 6; i++) await c2.create(CM, 'default', cm(`win-${i}`))
+  const res = await c2.raw('GET', '/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=1')
+  const ev = JSON.parse(res.body.toString().trim()) as { type: string; object: { code: number; reason: string } }
+  assert.equal(ev.type, 'ERROR')
+  assert.equal(ev.object.code, 410)
+  assert.equal(ev.object.reason, 'Expired')
+  c2.close()
+  await small.stop()
+})

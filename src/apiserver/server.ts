@@ -26,6 +26,7 @@ import { handleSubresource } from './handlers/subresources.js'
 import type { PodStreamHandler } from './handlers/subresources.js'
 import { openapiV2, openapiV3, openapiV3Index } from './openapi/index.js'
 import { bootstrap } from './bootstrap.js'
+import { Compactor } from './compactor.js'
 
 const log = logger('apiserver')
 
@@ -35,6 +36,8 @@ export interface ApiServerOptions {
   tls?: { cert: string; key: string } | undefined
   /** bearer token required on every path but health and version; absent → no auth */
   token?: string | undefined
+  /** how often store history is compacted (default 5 min, as upstream) */
+  compactionIntervalMs?: number | undefined
   /** serves pods/log, exec, attach, portforward once agents exist */
   podStreams?: PodStreamHandler | undefined
 }
@@ -56,6 +59,7 @@ const OPEN_PATHS = /^\/(livez|readyz|healthz|version)(\/.*)?$/
 export class ApiServer {
   readonly registry: Registry
   readonly cache: WatchCache
+  readonly compactor: Compactor
   #server: Server | undefined
   #ready = false
   #sockets = new Set<Socket>()
@@ -63,12 +67,14 @@ export class ApiServer {
   constructor(private readonly opts: ApiServerOptions) {
     this.cache = new WatchCache(opts.store)
     this.registry = new Registry(opts.store, this.cache)
+    this.compactor = new Compactor(opts.store, opts.compactionIntervalMs)
   }
 
   /** Loads the cache, creates the built-in namespaces, and listens. Resolves with the URL. */
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     await this.cache.start()
     await bootstrap(this.registry)
+    this.compactor.start()
     const handler = (req: IncomingMessage, res: ServerResponse): void => {
       this.#handle(req, res).catch((e: unknown) => sendError(res, e))
     }
@@ -108,6 +114,7 @@ export class ApiServer {
 
   async stop(): Promise<void> {
     this.#ready = false
+    this.compactor.stop()
     const closed = new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()))
     for (const s of this.#sockets) s.destroy()
     await closed
