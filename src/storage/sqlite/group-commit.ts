@@ -1,3 +1,6 @@
+/** A write arriving this soon after a commit finished is treated as part of a burst. */
+const LINGER_WINDOW_MS = 2
+
 /** One write's outcome inside a batch: each write succeeds or fails on its own. */
 export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown }
 
@@ -12,7 +15,8 @@ export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown }
  */
 export class GroupCommit<W, R> {
   #queue: Array<{ write: W; resolve: (r: R) => void; reject: (err: unknown) => void }> = []
-  #timer: NodeJS.Immediate | undefined
+  #timer: { cancel: () => void } | undefined
+  #lastCommitEnd = 0
 
   /** @param maxBatch upper bound on writes per transaction, to bound event-loop stalls */
   constructor(private readonly commit: (writes: W[]) => Array<Outcome<R>>, private readonly maxBatch = 1000) {}
@@ -22,13 +26,24 @@ export class GroupCommit<W, R> {
       this.#queue.push({ write, resolve, reject })
       // setImmediate rather than a microtask: it runs after every callback of this turn
       // (all ready I/O, all resolved awaits), so the batch collects everything issued now.
-      this.#timer ??= setImmediate(() => this.flush())
+      // Under load (a commit ended moments ago) linger 1 ms so concurrent writers whose
+      // requests are still being parsed join this batch: fewer fsyncs, more writes each.
+      if (!this.#timer) {
+        const busy = performance.now() - this.#lastCommitEnd < LINGER_WINDOW_MS
+        if (busy) {
+          const t = setTimeout(() => this.flush(), 1)
+          this.#timer = { cancel: () => clearTimeout(t) }
+        } else {
+          const i = setImmediate(() => this.flush())
+          this.#timer = { cancel: () => clearImmediate(i) }
+        }
+      }
     })
   }
 
   /** Commits queued writes synchronously: one batch, or with `all` the whole queue (close). */
   flush(all = false): void {
-    if (this.#timer) clearImmediate(this.#timer)
+    this.#timer?.cancel()
     this.#timer = undefined
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, this.maxBatch)
@@ -39,6 +54,7 @@ export class GroupCommit<W, R> {
         for (const q of batch) q.reject(err)
         continue
       }
+      this.#lastCommitEnd = performance.now()
       batch.forEach((q, i) => {
         const o = outcomes[i]
         if (o?.ok) q.resolve(o.value)
@@ -46,7 +62,8 @@ export class GroupCommit<W, R> {
       })
       // a larger backlog continues on the next turn, letting reads and I/O interleave
       if (!all && this.#queue.length > 0) {
-        this.#timer = setImmediate(() => this.flush())
+        const i = setImmediate(() => this.flush())
+        this.#timer = { cancel: () => clearImmediate(i) }
         return
       }
     }
