@@ -8,6 +8,7 @@ import type { Node, NodeCondition, NodeStatus } from 'kubernetes-types/core/v1.j
 import type { Lease } from 'kubernetes-types/coordination/v1.js'
 import { iso } from './pod-status.js'
 import { canonicalJson } from './canonical.js'
+import { tryParseQuantity } from '../api/quantity/index.js'
 
 export const KUBELET_VERSION = 'v1.33.0-kubeling'
 export const LEASE_NAMESPACE = 'kube-node-lease'
@@ -111,8 +112,8 @@ export function nodeStatus(id: NodeIdentity, now: number, old?: NodeStatus): Nod
     'ephemeral-storage': storageKi > 0 ? String(Math.floor(storageKi * 1024 * 0.9)) : id.capacity.ephemeralStorage,
   }
   return {
-    capacity,
-    allocatable,
+    capacity: quantities(capacity) as Record<string, string>,
+    allocatable: quantities(allocatable) as Record<string, string>,
     conditions: healthyConditions(id.name, now, old?.conditions),
     addresses: [{ type: 'InternalIP', address: id.address }, { type: 'Hostname', address: id.name }],
     daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
@@ -129,6 +130,14 @@ export function nodeStatus(id: NodeIdentity, now: number, old?: NodeStatus): Nod
       architecture: id.architecture ?? 'amd64',
     },
   }
+}
+
+/** A ResourceList with every quantity in its canonical spelling (`16674816Ki` → `16284Mi`). */
+function quantities(list: unknown): unknown {
+  if (!list || typeof list !== 'object') return list
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(list as Record<string, string>)) out[k] = tryParseQuantity(v)?.toString() ?? String(v)
+  return out
 }
 
 /** The Node an agent registers (kubelet's initialNode). */
@@ -159,7 +168,8 @@ export function nodeStatusNeedsUpdate(stored: NodeStatus | undefined, desired: N
   const have = new Map((stored.conditions ?? []).map((c) => [c.type, c.status]))
   for (const [t, s] of want) if (have.get(t) !== s) return true
   for (const k of ['capacity', 'allocatable', 'addresses', 'nodeInfo'] as const) {
-    if (canonicalJson(stored[k]) !== canonicalJson(desired[k])) return true
+    const norm = k === 'capacity' || k === 'allocatable' ? quantities : (x: unknown): unknown => x
+    if (canonicalJson(norm(stored[k])) !== canonicalJson(norm(desired[k]))) return true
   }
   const beat = (stored.conditions ?? []).find((c) => c.type === 'Ready')?.lastHeartbeatTime
   return !beat || now - Date.parse(beat) >= NODE_STATUS_REPORT_MS

@@ -154,3 +154,42 @@ test('a watch from before the cache window gets an ERROR event with 410', async 
   c2.close()
   await small.stop()
 })
+
+test('bad input gets the upstream reason and code', async () => {
+  const post = (path: string, body: string | Buffer, type = 'application/json') => client.raw('POST', path, body, { 'Content-Type': type })
+  const status = (r: { status: number; body: Buffer }) => ({ code: r.status, reason: (JSON.parse(r.body.toString()) as { reason: string }).reason })
+  const cms = '/api/v1/namespaces/default/configmaps'
+  assert.deepEqual(status(await post(cms, '{')), { code: 400, reason: 'BadRequest' })
+  assert.deepEqual(status(await post(cms, 'a: b', 'text/plain')), { code: 415, reason: 'UnsupportedMediaType' })
+  assert.deepEqual(status(await post(cms, Buffer.alloc(3 * 1024 * 1024 + 1, 32))), { code: 413, reason: 'RequestEntityTooLarge' })
+  assert.deepEqual(status(await post(cms, JSON.stringify({ metadata: { name: 'x'.repeat(254) } }))), { code: 422, reason: 'Invalid' })
+  assert.deepEqual(status(await post(cms, JSON.stringify({ metadata: { name: 'ns', namespace: 'kube-system' } }))), { code: 400, reason: 'BadRequest' })
+  assert.deepEqual(status(await post('/api/v1/namespaces/default/widgets', '{}')), { code: 404, reason: 'NotFound' })
+  assert.deepEqual(status(await client.raw('PUT', cms, '{}', { 'Content-Type': 'application/json' })), { code: 405, reason: 'MethodNotAllowed' })
+  assert.deepEqual(status(await client.raw('GET', `${cms}?labelSelector=a%20in%20(`)), { code: 400, reason: 'BadRequest' })
+  assert.deepEqual(status(await client.raw('GET', `${cms}?fieldSelector=spec.bogus%3D1`)), { code: 400, reason: 'BadRequest' })
+  assert.deepEqual(status(await client.raw('GET', `${cms}?resourceVersion=abc`)), { code: 400, reason: 'BadRequest' })
+})
+
+test('fieldValidation: Strict rejects, Warn warns, Ignore drops unknown fields', async () => {
+  const body = JSON.stringify({ metadata: { name: 'fv' }, bogus: 1 })
+  const cms = '/api/v1/namespaces/default/configmaps'
+  const strict = await client.raw('POST', `${cms}?fieldValidation=Strict`, body, { 'Content-Type': 'application/json' })
+  assert.equal(strict.status, 400)
+  assert.match(strict.body.toString(), /strict decoding error: unknown field \\"bogus\\"/)
+  const warn = await new Promise<{ status: number; warning: string | string[] | undefined }>((resolve, reject) => {
+    void import('node:http').then(({ request }) => {
+      const req = request(`${client.server.href.replace(/\/$/, '')}${cms}?fieldValidation=Warn&dryRun=All`, { method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
+        res.resume()
+        resolve({ status: res.statusCode ?? 0, warning: res.headers['warning'] })
+      })
+      req.on('error', reject)
+      req.end(body)
+    })
+  })
+  assert.equal(warn.status, 201)
+  assert.match(String(warn.warning), /299 - "unknown field \\"bogus\\""/)
+  const ignored = await client.raw('POST', `${cms}?fieldValidation=Ignore`, body, { 'Content-Type': 'application/json' })
+  assert.equal(ignored.status, 201)
+  assert.ok(!('bogus' in (JSON.parse(ignored.body.toString()) as object)), 'unknown fields are dropped, not stored')
+})

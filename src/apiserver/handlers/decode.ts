@@ -22,7 +22,8 @@ export function fieldValidation(q: URLSearchParams): FieldValidation {
  */
 export function checkSchema(ctx: RequestContext, apiVersion: string, kind: string, body: unknown): void {
   const mode = fieldValidation(ctx.query)
-  const { unknown, typeErrors } = checkFields(apiVersion, kind, body)
+  // Pruned in every mode: upstream decodes into typed structs, so unknown fields never persist.
+  const { unknown, typeErrors } = checkFields(apiVersion, kind, body, { prune: true })
   if (typeErrors.length > 0) {
     throw badRequest(`${kind} in version "${splitApiVersion(apiVersion).version}" cannot be handled as a ${kind}: ${typeErrors.join(', ')}`)
   }

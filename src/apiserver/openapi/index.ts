@@ -83,12 +83,13 @@ export function openapiV3(path: string): object | undefined {
  * `typeErrors`: at most one message, upstream's decoding error for the first value of the wrong
  * JSON type (`json: cannot unmarshal string into Go struct field StatefulSetSpec.spec.replicas
  * of type int32`); upstream rejects the body with it whatever the fieldValidation mode.
- * Unknown (apiVersion, kind): nothing to report.
+ * Unknown (apiVersion, kind): nothing to report. With `prune`, unknown fields are also
+ * deleted from `obj` (mutates it), as upstream's typed decoding drops them.
  */
-export function checkFields(apiVersion: string, kind: string, obj: unknown): { unknown: string[]; typeErrors: string[] } {
+export function checkFields(apiVersion: string, kind: string, obj: unknown, opts: { prune?: boolean } = {}): { unknown: string[]; typeErrors: string[] } {
   const cat = getCatalog()
   const { group, version } = splitApiVersion(apiVersion)
   const schema = schemaForGVK(cat, { group, version, kind })
   if (!schema) return { unknown: [], typeErrors: [] }
-  return checkObject(cat, schema, obj)
+  return checkObject(cat, schema, obj, opts.prune ?? false)
 }

@@ -84,7 +84,8 @@ class Walker {
   readonly unknown: string[] = []
   readonly typeErrors: string[] = []
 
-  constructor(private readonly cat: Catalog) {}
+  /** @param prune delete unknown fields from the walked object (typed decoding drops them) */
+  constructor(private readonly cat: Catalog, private readonly prune = false) {}
 
   private typeError(value: string, struct: string, fieldPath: string, type: string): void {
     if (this.typeErrors.length > 0) return
@@ -181,6 +182,7 @@ class Walker {
       const path = strictPath ? `${strictPath}.${key}` : key
       if (!f) {
         if (this.unknown.length < 100 && !this.unknown.includes(path)) this.unknown.push(path)
+        if (this.prune) delete obj[key]
         continue
       }
       this.value(val, f.type, path, structName, fieldPath ? `${fieldPath}.${key}` : key)
@@ -188,9 +190,9 @@ class Walker {
   }
 }
 
-export function checkObject(cat: Catalog, schema: string, obj: unknown): FieldProblems {
+export function checkObject(cat: Catalog, schema: string, obj: unknown, prune = false): FieldProblems {
   const def = cat.types[schema]
-  const walker = new Walker(cat)
+  const walker = new Walker(cat, prune)
   if (!def) return { unknown: [], typeErrors: [] }
   if (!isObj(obj)) {
     walker.value(obj, { t: 'ref', name: schema }, '', '', '')
