@@ -145,12 +145,17 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 }
 
+/** Resolves after `ms`, or at once when `signal` aborts; never leaves a listener behind. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => {
+    const onAbort = (): void => {
       clearTimeout(t)
       resolve()
-    }, { once: true })
+    }
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', onAbort, { once: true })
   })
 }
