@@ -9,7 +9,8 @@
  *   - peak RSS of the whole process.
  *
  * `node dist/bench/nodes-bench.js` — BENCH_NODES, BENCH_PODS, BENCH_STORE (sqlite|memory,
- * default sqlite), BENCH_CONCURRENCY (create clients, default 64); BENCH_QUICK=1 runs 200
+ * default sqlite), BENCH_CONCURRENCY (create clients, default 64), BENCH_APISERVER_THREAD=1 (the
+ * API server in a worker thread: one process, two cores); BENCH_QUICK=1 runs 200
  * nodes and 6,000 pods. Pods carry `kubeling.dev/start-delay: "0"` and a tagged image, so the
  * default stages start them at once and pull the image once per node (KWOK's default).
  */
@@ -17,6 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import { ApiServer } from '../src/apiserver/index.js'
 import { MemoryStore } from '../src/storage/memory/memory-store.js'
 import { openStore } from '../src/storage/open-store.js'
@@ -36,6 +38,8 @@ export interface NodesBenchOptions {
   pods?: number
   store?: 'sqlite' | 'memory'
   concurrency?: number
+  /** run the API server in a worker thread (one process, two cores) */
+  apiServerThread?: boolean
   timeoutMs?: number
   log?: (line: string) => void
 }
@@ -44,6 +48,7 @@ export interface NodesBenchResult {
   nodes: number
   pods: number
   store: string
+  apiServerThread: boolean
   nodesRegisteredMs: number
   heartbeatIntervalMs: number
   leaseRenewalsPerSec: number
@@ -77,9 +82,30 @@ export async function benchNodes(opts: NodesBenchOptions = {}): Promise<NodesBen
   const timeoutMs = opts.timeoutMs ?? 1_800_000
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`))
   const dataDir = mkdtempSync(join(tmpdir(), 'kubeling-nodes-bench-'))
-  const store: Store = storeKind === 'memory' ? new MemoryStore() : await openStore(`sqlite://${join(dataDir, 'state.db')}`)
-  const server = new ApiServer({ store })
-  const url = await server.start(0, '127.0.0.1')
+  const storeUrl = storeKind === 'memory' ? 'memory://' : `sqlite://${join(dataDir, 'state.db')}`
+  let stopServer: () => Promise<void>
+  let url: string
+  if (opts.apiServerThread) {
+    // Same process, second core: the API server in a worker thread.
+    const worker = new Worker(fileURLToPath(new URL('./nodes-apiserver-worker.js', import.meta.url)), { workerData: { storeUrl } })
+    url = await new Promise<string>((resolve, reject) => {
+      worker.once('message', (m: { url: string }) => resolve(m.url))
+      worker.once('error', reject)
+    })
+    stopServer = async () => {
+      worker.postMessage('stop')
+      await new Promise((r) => worker.once('message', r))
+      await worker.terminate()
+    }
+  } else {
+    const store: Store = storeKind === 'memory' ? new MemoryStore() : await openStore(storeUrl)
+    const server = new ApiServer({ store })
+    url = await server.start(0, '127.0.0.1')
+    stopServer = async () => {
+      await server.stop()
+      await store.close()
+    }
+  }
   const ac = new AbortController()
   let peakRss = 0
   const rssTimer = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss) }, 500)
@@ -153,7 +179,7 @@ export async function benchNodes(opts: NodesBenchOptions = {}): Promise<NodesBen
     peakRss = Math.max(peakRss, process.memoryUsage().rss)
     creator.close()
     const result: NodesBenchResult = {
-      nodes, pods, store: storeKind,
+      nodes, pods, store: storeKind, apiServerThread: opts.apiServerThread ?? false,
       nodesRegisteredMs: Math.round(nodesRegisteredMs),
       heartbeatIntervalMs: c.fleet?.heartbeatIntervalMs ?? 0,
       leaseRenewalsPerSec: round(leaseRenewalsPerSec, 1),
@@ -173,8 +199,7 @@ export async function benchNodes(opts: NodesBenchOptions = {}): Promise<NodesBen
   } finally {
     clearInterval(rssTimer)
     ac.abort()
-    await server.stop()
-    await store.close()
+    await stopServer()
     rmSync(dataDir, { recursive: true, force: true })
   }
 }
@@ -187,6 +212,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     pods: num('BENCH_PODS', quick ? 6000 : 150_000),
     store: process.env['BENCH_STORE'] === 'memory' ? 'memory' : 'sqlite',
     concurrency: num('BENCH_CONCURRENCY', 64),
+    apiServerThread: process.env['BENCH_APISERVER_THREAD'] === '1',
   }).then((r) => {
     process.stdout.write(JSON.stringify(r, null, 2) + '\n')
     process.exit(0)

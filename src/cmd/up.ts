@@ -3,6 +3,7 @@
  * the kubeconfig, then (for `up`) the components of later roadmap stages. Stops cleanly on
  * SIGINT/SIGTERM so a restart on the same data dir resumes everything.
  */
+import { setMaxListeners } from 'node:events'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -57,6 +58,7 @@ export async function runUp(opts: UpOptions): Promise<void> {
   const publicUrl = url.replace('0.0.0.0', '127.0.0.1')
   progress(`kubeling: API server listening on ${publicUrl}`)
   const components = new AbortController()
+  setMaxListeners(0, components.signal) // every informer and worker listens on it
   const newClient = (): Client => new Client({ server: publicUrl, token: creds.token, ca: creds.pki.caCert, userAgent: 'kubeling-controller-manager/v0' })
   const client = newClient()
   await startControllers({ client, dataDir, signal: components.signal, progress })
