@@ -18,7 +18,7 @@ import { getResource, isConflict, isInvalid, isNotFound } from '../api/index.js'
 import type { Client } from '../client/index.js'
 import { logger } from '../lib/log.js'
 import type { ContainerConfig, ContainerRuntime, PodSandboxConfig } from './runtime/index.js'
-import { PROBE_ANNOTATION_PREFIX, isRuntimeError } from './runtime/index.js'
+import { PROBE_ANNOTATION_PREFIX } from './runtime/index.js'
 import type { Clock } from './runtime/index.js'
 import { computePodActions, containersByName } from './pod-actions.js'
 import type { PullFailure, RuntimePodState, Waiting } from './pod-actions.js'
@@ -337,7 +337,6 @@ async function writeStatus(rec: PodRecord, status: Pod['status'], deps: SyncDeps
       log.info('pod status write rejected', { pod: rec.uid, err: e })
       return false
     }
-    if (isRuntimeError(e)) throw e
     throw e
   }
 }

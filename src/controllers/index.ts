@@ -1,3 +1,3 @@
 export { ControllerManager } from './manager.js'
-export type { ControllerManagerOptions } from './manager.js'
+export type { ControllerManagerOptions, ControllerName } from './manager.js'
 export { SharedInformers, Index, EventRecorder } from './common/index.js'

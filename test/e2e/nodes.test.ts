@@ -279,3 +279,42 @@ for (const version of ['1.27', '1.33']) {
     })
   })
 }
+
+describe('kubeling up --nodes 2 restarted on the same data dir', () => {
+  test('nodes come back Ready and a running pod is running again', async () => {
+    const first = await startCluster({ args: ['--nodes', '2'] })
+    const version = '1.33'
+    const wait = async (c: Cluster, what: string, args: string[], check: (o: string) => boolean): Promise<string> => {
+      const deadline = Date.now() + 30_000
+      for (;;) {
+        const r = c.kubectl(version, args)
+        if (r.code === 0 && check(r.stdout)) return r.stdout
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${r.stdout}${r.stderr}`)
+        await sleep(200)
+      }
+    }
+    let before = ''
+    try {
+      first.ok(version, ['run', 'survivor', '--image=nginx:1.27'])
+      await wait(first, 'survivor Running', ['get', 'pod', 'survivor'], (o) => /\sRunning\s/.test(o))
+      before = first.ok(version, ['get', 'pod', 'survivor', '-o', 'jsonpath={.status.containerStatuses[0].containerID}'])
+      assert.match(before, /^simulated:\/\//)
+    } finally {
+      assert.equal(await first.stop(), 0)
+    }
+    const second = await startCluster({ args: ['--nodes', '2'], dataDir: first.dataDir })
+    try {
+      const nodes = await wait(second, '2 Ready nodes', ['get', 'nodes'], (o) => (o.match(/\sReady\s/g) ?? []).length === 2)
+      assert.equal(nodes.trim().split('\n').length, 3)
+      // the simulated runtime starts empty: the agent runs the pod's container again
+      await wait(second, 'a new container', ['get', 'pod', 'survivor', '-o', 'jsonpath={.status.containerStatuses[0].containerID}'], (o) => o.startsWith('simulated://') && o !== before)
+      const pod = await wait(second, 'survivor Running again', ['get', 'pod', 'survivor', '-o', 'wide'], (o) => /\s1\/1\s+Running\s.*10\.244\.\d+\.\d+\s+node-[12]\s/.test(o))
+      assert.match(pod, /^survivor\s/m)
+    } finally {
+      await second.stop()
+      removeDir(first.dataDir)
+      removeDir(first.home)
+      removeDir(second.home)
+    }
+  })
+})

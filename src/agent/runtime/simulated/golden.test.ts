@@ -35,6 +35,7 @@ const scenarios: Scenario[] = [
   { name: 'plain container', runFor: 10_000 },
   { name: 'fast start by annotation', annotations: { 'kubeling.dev/start-delay': '0' }, runFor: 1000 },
   { name: 'readiness probe with initialDelaySeconds 5', readiness: { initialDelaySeconds: 5 }, runFor: 10_000 },
+  { name: 'ready-after overrides the probe delay', readiness: { initialDelaySeconds: 5 }, annotations: { 'kubeling.dev/ready-after': '8s' }, runFor: 12_000 },
   { name: 'never ready', readiness: { initialDelaySeconds: 1 }, annotations: { 'kubeling.dev/never-ready': '' }, runFor: 10_000 },
   { name: 'completes after 3s with exit code 7', annotations: { 'kubeling.dev/exit-after': '3s', 'kubeling.dev/exit-code': '7' }, runFor: 10_000 },
   { name: 'crashes after 2s', annotations: { 'kubeling.dev/crash-after': '2s' }, runFor: 10_000 },

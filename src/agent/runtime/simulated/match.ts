@@ -2,7 +2,9 @@
  * The pure stage engine: which stage applies to a container (or image pull) at `now`, and
  * after how long. `matchStage(view, stages, now, random)` → the due stage or undefined.
  * Among matching stages the one due first wins; ties go to the higher weight, then to the
- * earlier stage in load order.
+ * earlier stage in load order. Stages that are alternatives (a pull that fails vs one that
+ * succeeds) must therefore exclude each other by selector, or the override must never be
+ * due later (the shipped error stages have no default delay and weight 10).
  */
 import type { Stage, StageKind } from './stage.js'
 

@@ -52,7 +52,9 @@ interface SimSandbox {
 }
 
 let globalSeq = 0
-const nextId = (prefix: string): string => `${prefix}${(++globalSeq).toString(16).padStart(12, '0')}`
+/** ids stay unique across restarts of the process (a restarted cluster reuses no container ID) */
+const PROCESS_TAG = Math.floor(Math.random() * 0xffffffff).toString(16).padStart(8, '0')
+const nextId = (prefix: string): string => `${prefix}${PROCESS_TAG}${(++globalSeq).toString(16).padStart(12, '0')}`
 
 const STATE_NAME = { created: 'Created', running: 'Running', exited: 'Exited', unknown: 'Unknown' } as const
 
