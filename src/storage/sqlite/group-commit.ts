@@ -17,6 +17,7 @@ export class GroupCommit<W, R> {
   #queue: Array<{ write: W; resolve: (r: R) => void; reject: (err: unknown) => void }> = []
   #timer: { cancel: () => void } | undefined
   #lastCommitEnd = 0
+  #lastBatchSize = 0
 
   /** @param maxBatch upper bound on writes per transaction, to bound event-loop stalls */
   constructor(private readonly commit: (writes: W[]) => Array<Outcome<R>>, private readonly maxBatch = 1000) {}
@@ -26,10 +27,11 @@ export class GroupCommit<W, R> {
       this.#queue.push({ write, resolve, reject })
       // setImmediate rather than a microtask: it runs after every callback of this turn
       // (all ready I/O, all resolved awaits), so the batch collects everything issued now.
-      // Under load (a commit ended moments ago) linger 1 ms so concurrent writers whose
-      // requests are still being parsed join this batch: fewer fsyncs, more writes each.
+      // Under concurrent load (the last batch had company and ended moments ago) linger 1 ms
+      // so writers whose requests are still being parsed join this batch: fewer fsyncs.
+      // A lone sequential writer never waits.
       if (!this.#timer) {
-        const busy = performance.now() - this.#lastCommitEnd < LINGER_WINDOW_MS
+        const busy = this.#lastBatchSize > 1 && performance.now() - this.#lastCommitEnd < LINGER_WINDOW_MS
         if (busy) {
           const t = setTimeout(() => this.flush(), 1)
           this.#timer = { cancel: () => clearTimeout(t) }
@@ -55,6 +57,7 @@ export class GroupCommit<W, R> {
         continue
       }
       this.#lastCommitEnd = performance.now()
+      this.#lastBatchSize = batch.length
       batch.forEach((q, i) => {
         const o = outcomes[i]
         if (o?.ok) q.resolve(o.value)
