@@ -20,9 +20,9 @@ export interface StartControllersOptions {
 const log = logger('controller-manager')
 
 export function startControllers(opts: StartControllersOptions): Promise<void> {
-  const manager = new ControllerManager({ client: opts.client, ...(opts.informers ? { informers: opts.informers } : {}) })
+  const manager = new ControllerManager({ client: opts.client, dataDir: opts.dataDir, ...(opts.informers ? { informers: opts.informers } : {}) })
   // Informers sync in the background; controllers start once they have (never blocks `up`).
   manager.start(opts.signal).catch((e: unknown) => log.error('controller manager failed', { err: e }))
-  opts.progress('kubeling: controllers: statefulset, daemonset, garbagecollector, namespace')
+  opts.progress('kubeling: controllers: statefulset, daemonset, garbagecollector, namespace, persistentvolume-binder, pvc-protection, pv-protection, local-path-provisioner')
   return Promise.resolve()
 }

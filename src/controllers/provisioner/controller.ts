@@ -19,7 +19,7 @@ import type { ReconcileResult, Reconciler } from '../loop/index.js'
 import { runActions } from '../common/apply.js'
 import type { Recorder } from '../common/events.js'
 import type { SharedInformers } from '../common/informers.js'
-import { defaultClass } from '../pvbinder/helpers.js'
+import { defaultClass } from '../../api/storage/helpers.js'
 import { DEFAULT_CLASS_NAME, defaultStorageClass, planExpansion, planProvision, planVolumeDeletion, volumeDirectory } from './plan.js'
 import type { ProvisionerAction } from './plan.js'
 

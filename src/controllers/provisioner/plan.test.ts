@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { PersistentVolumeClaim } from 'kubernetes-types/core/v1.js'
-import { ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER } from '../pvbinder/helpers.js'
+import { ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER } from '../../api/storage/helpers.js'
 import { newClaim, newClass, newNode, newVolume, withAnn, withSpec } from '../pvbinder/testing.js'
 import { PROVISIONER_NAME, defaultStorageClass, planExpansion, planProvision, planVolumeDeletion } from './plan.js'
 import type { ProvisionView } from './plan.js'

@@ -18,7 +18,7 @@ import type { Plan } from '../common/plan.js'
 import {
   ANN_BETA_STORAGE_PROVISIONER, ANN_DYNAMICALLY_PROVISIONED, ANN_IS_DEFAULT_CLASS, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER,
   LABEL_HOSTNAME, claimCapacity, claimClass, claimKey, claimReference, findClass, requestedStorage, volumeStorage,
-} from '../pvbinder/helpers.js'
+} from '../../api/storage/helpers.js'
 
 /** The provisioner's name, as StorageClasses and PV annotations spell it. */
 export const PROVISIONER_NAME = 'kubeling.dev/local-path'

@@ -12,7 +12,7 @@ import type { KubeObject } from '../../api/index.js'
 import { getResource } from '../../api/index.js'
 import { CLAIMS, EVENTS, PODS, STATEFULSETS, startInProcessCluster } from '../inprocess.test.js'
 import type { InProcessCluster } from '../inprocess.test.js'
-import { PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER } from './helpers.js'
+import { PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER } from '../../api/storage/helpers.js'
 
 const VOLUMES = getResource('', 'persistentvolumes')
 const CLASSES = getResource('storage.k8s.io', 'storageclasses')

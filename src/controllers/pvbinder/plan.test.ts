@@ -7,11 +7,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { PersistentVolume } from 'kubernetes-types/core/v1.js'
-import { ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER } from './helpers.js'
+import { ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER } from '../../api/storage/helpers.js'
 import { deleteOutcome, isVolumeReleased, recycleOutcome } from './plan.js'
 import { NOW, newClaim, newClass, newNode, newVolume, podUsing, runSync, withAnn, withSpec } from './testing.js'
 import type { SyncResult, World } from './testing.js'
-import { findBestMatchForClaim } from './matching.js'
+import { findBestMatchForClaim } from '../../api/storage/matching.js'
 
 const BY = ANN_BOUND_BY_CONTROLLER
 const DONE = ANN_BIND_COMPLETED

@@ -40,8 +40,8 @@ import {
   ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE,
   ANN_STORAGE_PROVISIONER, claimClass, claimHasClass, claimKey, claimReference, claimRefKey, defaultClass, findClass,
   hasAnnotation, isDelayBindingMode, isDelayBindingProvisioning, isPodTerminated, isVolumeBoundToClaim, volumeModeMismatch,
-} from './helpers.js'
-import { checkVolumeSatisfyClaim, findBestMatchForClaim } from './matching.js'
+} from '../../api/storage/helpers.js'
+import { checkVolumeSatisfyClaim, findBestMatchForClaim } from '../../api/storage/matching.js'
 
 // ---------------------------------------------------------------- views and actions
 

@@ -7,7 +7,7 @@ import type { Node, PersistentVolume, PersistentVolumeClaim, Pod } from 'kuberne
 import type { StorageClass } from 'kubernetes-types/storage/v1.js'
 import type { BinderAction } from './plan.js'
 import { planClaim, planVolume } from './plan.js'
-import { ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_IS_DEFAULT_CLASS } from './helpers.js'
+import { ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_IS_DEFAULT_CLASS } from '../../api/storage/helpers.js'
 
 export const NS = 'default'
 export const NOW = Date.parse('2026-01-01T00:00:00Z')

@@ -15,7 +15,7 @@ import { Runner } from '../loop/index.js'
 import type { ReconcileResult, Reconciler } from '../loop/index.js'
 import { Index } from '../common/informers.js'
 import type { SharedInformers } from '../common/informers.js'
-import { podClaimKeys } from '../pvbinder/helpers.js'
+import { podClaimKeys } from '../../api/storage/helpers.js'
 import { planClaimProtection, planVolumeProtection } from './plan.js'
 import type { ProtectionAction } from './plan.js'
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js'
-import { PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER } from '../pvbinder/helpers.js'
+import { PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER } from '../../api/storage/helpers.js'
 import { newClaim, newVolume, podUsing } from '../pvbinder/testing.js'
 import { planClaimProtection, planVolumeProtection } from './plan.js'
 

@@ -8,7 +8,7 @@
  */
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js'
 import type { Plan } from '../common/plan.js'
-import { PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER, isPodTerminated, podClaimNames } from '../pvbinder/helpers.js'
+import { PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER, isPodTerminated, podClaimNames } from '../../api/storage/helpers.js'
 
 export type ProtectionAction =
   /** merge-patch `metadata.finalizers` to `finalizers`, guarded by `resourceVersion` */

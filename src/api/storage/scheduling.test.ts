@@ -8,7 +8,7 @@ import { ANN_SELECTED_NODE } from './helpers.js'
 import { podVolumesReady } from './mount.js'
 import { REASON_BIND_CONFLICT, REASON_NODE_CONFLICT, REASON_PV_NOT_EXIST, REASON_UNBOUND_IMMEDIATE, selectedNodePatches, volumeBindingFilter, volumeBindingPreFilter } from './scheduling.js'
 import type { VolumeBindingView } from './scheduling.js'
-import { newClaim, newClass, newNode, newVolume, podUsing, withAnn, withSpec } from './testing.js'
+import { newClaim, newClass, newNode, newVolume, podUsing, withAnn, withSpec } from '../../controllers/pvbinder/testing.js'
 
 const local = (v: PersistentVolume, node: string): PersistentVolume =>
   withSpec(v, { nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] }] } } })

@@ -7,9 +7,9 @@
  */
 import type { Node, NodeSelectorRequirement, NodeSelectorTerm, ObjectReference, PersistentVolume, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js'
 import type { StorageClass } from 'kubernetes-types/storage/v1.js'
-import { fromLabelSelector, matches } from '../../api/index.js'
-import { tryParseQuantity } from '../../api/quantity/index.js'
-import type { Quantity } from '../../api/quantity/index.js'
+import { fromLabelSelector, matches } from '../index.js'
+import { tryParseQuantity } from '../quantity/index.js'
+import type { Quantity } from '../quantity/index.js'
 
 // ---------------------------------------------------------------- annotations and finalizers
 
