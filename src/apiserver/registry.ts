@@ -12,6 +12,7 @@ import {
 import type { FieldError, KubeObject, ResourceInfo } from '../api/index.js'
 import { applyDefaults, prepareForCreate, prepareForUpdate } from '../api/defaults/index.js'
 import { allocateServiceAddresses } from './allocators.js'
+import { admitCreate, admitUpdate } from './admission.js'
 import { validateCreate, validateStatusUpdate, validateUpdate } from '../api/validation/index.js'
 import { isStoreError } from '../storage/index.js'
 import type { Store } from '../storage/index.js'
@@ -81,6 +82,7 @@ export class Registry {
     if (strategy.tracksGeneration) meta.generation = 1
     else delete meta.generation
     prepareForCreate(info.group, info.resource, obj)
+    admitCreate(info, obj, now())
     if (info.group === '' && info.resource === 'services') {
       await this.cache.fresh()
       allocateServiceAddresses(obj, this.cache.list('/registry/core/services/').map((c) => c.obj))
@@ -177,6 +179,7 @@ export class Registry {
     }
     if (old.metadata.generateName !== undefined && meta.generateName === undefined) meta.generateName = old.metadata.generateName
     if (opts.subresource !== 'status' && opts.subresource !== 'finalize') prepareForUpdate(info.group, info.resource, obj, old)
+    admitUpdate(info, obj, old, now(), (name) => this.cache.get(`/registry/storage.k8s.io/storageclasses/${name}`)?.obj)
     if (opts.subresource !== 'status') applyDefaults(info.group, info.resource, obj)
     if (strategy.tracksGeneration) {
       const gen = old.metadata.generation ?? 1
