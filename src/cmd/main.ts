@@ -8,12 +8,13 @@ import { runUp } from './up.js'
 const USAGE = `kubeling — a small Kubernetes-compatible control plane
 
 Usage:
-  kubeling up [--nodes N] [--runtime simulated|containerd] [--data-dir DIR] [--port P] [--store URL]
+  kubeling up [--nodes N] [--runtime simulated] [--data-dir DIR] [--port P] [--store URL]
+             [--stages DIR] [--node-monitor-grace-period 40s]
       Start an all-in-one cluster in the foreground (API server, controllers, scheduler,
       DNS, node agents). Prints the kubeconfig path and an export line. Ctrl-C stops it.
   kubeling server [--data-dir DIR] [--port P] [--store URL] [--address ADDR]
       Start the control plane alone.
-  kubeling agent --server URL --token T --name NODE [--runtime simulated] [--count N]
+  kubeling agent --server URL --token T --name NODE [--runtime simulated] [--count N] [--ca FILE | --insecure]
       Start node agent(s) against a running control plane.
   kubeling version
 `
@@ -26,6 +27,8 @@ const COMMON = {
   nodes: { type: 'string' },
   runtime: { type: 'string' },
   'dns-addr': { type: 'string' },
+  stages: { type: 'string' },
+  'node-monitor-grace-period': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -65,10 +68,17 @@ async function main(argv: string[]): Promise<void> {
       nodes: values.nodes,
       runtime: values.runtime,
       dnsAddr: values['dns-addr'],
+      stagesDir: values.stages,
+      nodeMonitorGracePeriod: values['node-monitor-grace-period'],
     })
     return
   }
-  if (command === 'agent' || command === 'image') fail(`'${command}' is not yet available in this build (see the roadmap in the README)`)
+  if (command === 'agent') {
+    const { runAgent } = await import('./agent.js')
+    await runAgent(rest)
+    return
+  }
+  if (command === 'image') fail(`'image' is not yet available in this build (it arrives with the containerd runtime)`)
   fail(`unknown command "${command}"; run 'kubeling help'`)
 }
 

@@ -12,6 +12,7 @@ import { openStore } from '../storage/open-store.js'
 import { loadOrCreateCredentials } from './data-dir.js'
 import { renderKubeconfig } from './kubeconfig.js'
 import { Client } from '../client/index.js'
+import { SharedInformers } from '../controllers/index.js'
 import { startControllers } from './start-controllers.js'
 import { startNodes } from './start-nodes.js'
 
@@ -24,6 +25,17 @@ export interface UpOptions {
   nodes: string | undefined
   runtime: string | undefined
   dnsAddr: string | undefined
+  stagesDir: string | undefined
+  /** e.g. `40s` */
+  nodeMonitorGracePeriod: string | undefined
+}
+
+/** `40s`, `2m`, `500ms` → milliseconds. */
+function parseDuration(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim())
+  if (!m) throw new Error(`${flag}: invalid duration ${JSON.stringify(text)} (want e.g. 40s)`)
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h']
+  return Math.round(Number(m[1]) * unit)
 }
 
 function progress(line: string): void {
@@ -39,6 +51,7 @@ export async function runUp(opts: UpOptions): Promise<void> {
   if (opts.runtime && opts.runtime !== 'simulated') throw new Error(`--runtime ${opts.runtime}: not yet available (only 'simulated' is planned for this stage)`)
   const nodes = opts.nodes === undefined ? 3 : Number(opts.nodes)
   if (!Number.isInteger(nodes) || nodes < 0) throw new Error(`--nodes: invalid count ${JSON.stringify(opts.nodes)}`)
+  const graceMs = opts.nodeMonitorGracePeriod === undefined ? undefined : parseDuration(opts.nodeMonitorGracePeriod, '--node-monitor-grace-period')
   mkdirSync(dataDir, { recursive: true })
   const storeUrl = opts.store ?? `sqlite://${join(dataDir, 'state.db')}`
   progress(`kubeling: data dir ${dataDir}`)
@@ -61,10 +74,15 @@ export async function runUp(opts: UpOptions): Promise<void> {
   setMaxListeners(0, components.signal) // every informer and worker listens on it
   const newClient = (): Client => new Client({ server: publicUrl, token: creds.token, ca: creds.pki.caCert, userAgent: 'kubeling-controller-manager/v0' })
   const client = newClient()
-  await startControllers({ client, dataDir, signal: components.signal, progress })
-  if (!opts.controlPlaneOnly) {
-    await startNodes({ client, newClient, nodes, runtime: opts.runtime ?? 'simulated', dataDir, signal: components.signal, progress })
-  }
+  // One set of informers for every in-process component: one cache per resource.
+  const informers = new SharedInformers(client)
+  await startControllers({ client, dataDir, signal: components.signal, progress, informers })
+  // `server` runs the scheduler and node lifecycle controller too; only `up` adds agents.
+  await startNodes({
+    client, newClient, nodes: opts.controlPlaneOnly ? 0 : nodes, runtime: opts.runtime ?? 'simulated', dataDir,
+    signal: components.signal, progress, informers,
+    stagesDir: opts.stagesDir, nodeMonitorGracePeriodMs: graceMs,
+  })
   const kubeconfig = join(dataDir, 'kubeconfig.yaml')
   writeFileSync(kubeconfig, renderKubeconfig({ server: publicUrl, caCert: creds.pki.caCert, token: creds.token }), { mode: 0o600 })
   progress(`kubeling: ready in ${Math.round(performance.now() - started)} ms`)
