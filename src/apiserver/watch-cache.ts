@@ -5,7 +5,8 @@
  *
  * Freshness: a read that must be consistent first asks the store for its current revision
  * and waits until the mirror has applied it (upstream's consistent reads from cache).
- * Watches from a resourceVersion older than the window fail with 410 Expired.
+ * Watches from a resourceVersion older than the window (25,000 events, like upstream a
+ * bounded history rather than everything since start) fail with 410 Expired.
  */
 import type { KubeObject } from '../api/index.js'
 import type { Store, StoreEvent } from '../storage/index.js'
@@ -41,7 +42,7 @@ export class WatchCache {
   #abort = new AbortController()
   #running: Promise<void> | undefined
 
-  constructor(private readonly store: Store, private readonly windowSize = 100_000) {}
+  constructor(private readonly store: Store, private readonly windowSize = 25_000) {}
 
   /** Loads everything and starts following the store. Resolves once loaded. */
   async start(): Promise<void> {
