@@ -265,3 +265,59 @@ for (const version of ['1.27', '1.33']) {
     })
   })
 }
+
+describe('workload controllers meeting objects they cannot act on (issue 5 item 8), kubectl 1.33 on kubeling up --nodes 2', () => {
+  const version = '1.33'
+  let c: Cluster
+  const k = (...args: string[]): string => c.ok(version, args)
+  const kin = (input: string, ...args: string[]): string => c.ok(version, args, { input })
+  async function until(what: string, args: string[], check: (out: string) => boolean, timeoutMs = 60_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const r = c.kubectl(version, args)
+      if (r.code === 0 && check(r.stdout)) return r.stdout
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last output of kubectl ${args.join(' ')}:\n${r.stdout}${r.stderr}`)
+      await sleep(250)
+    }
+  }
+  const replicaFailure = (kind: string, name: string): string[] =>
+    ['get', kind, name, '-o', 'jsonpath={range .status.conditions[?(@.type=="ReplicaFailure")]}{.status} {.reason} {.message}{end}']
+
+  before(async () => {
+    c = await startCluster({ args: ['--nodes', '2'] })
+  })
+  after(async () => {
+    await c.stop()
+    removeDir(c.dataDir)
+    removeDir(c.home)
+  })
+
+  test('a StatefulSet whose pods the API server rejects gets ReplicaFailure=True (FailedCreate) and a Warning event; a healthy set beside it still reconciles; the fix clears it', async () => {
+    // a StatefulSet's template spec is validated only when its pods are created (as upstream)
+    assert.match(kin(STS('bad', 2).replace('        image: nginx:1\n', '        image: nginx:1\n        ports:\n        - containerPort: 70000\n'), 'apply', '-f', '-'), /statefulset\.apps\/bad created/)
+    kin(STS('good', 2), 'apply', '-f', '-')
+    const cond = await until('ReplicaFailure on bad', replicaFailure('statefulset', 'bad'), (o) => o.startsWith('True FailedCreate '))
+    assert.match(cond, /Pod "bad-0" is invalid: spec\.containers\[0\]\.ports\[0\]\.containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive/)
+    await until('good READY 2/2', ['get', 'statefulset', 'good'], (o) => /^good\s+2\/2\s/m.test(o))
+    assert.equal(k(...replicaFailure('statefulset', 'good')), '')
+    assert.match(k('describe', 'statefulset', 'bad'), /Warning\s+FailedCreate\s.*create Pod bad-0 in StatefulSet bad failed error: Pod "bad-0" is invalid/)
+    assert.equal(k('get', 'statefulset', 'bad', '-o', 'jsonpath={.metadata.generation}'), '1')
+    k('patch', 'statefulset', 'bad', '--type=json', '-p', '[{"op":"remove","path":"/spec/template/spec/containers/0/ports"}]')
+    await until('bad READY 2/2 once fixed', ['get', 'statefulset', 'bad'], (o) => /^bad\s+2\/2\s/m.test(o), 90_000)
+    await until('condition removed', replicaFailure('statefulset', 'bad'), (o) => o === '')
+  })
+
+  test('a DaemonSet whose pods the API server rejects gets ReplicaFailure=True (FailedCreate) and a Warning event; a healthy DaemonSet beside it still reconciles; the fix clears it', async () => {
+    // surrounding whitespace in an image is rejected on a pod, not in a template (validateContainersOnlyForPod)
+    assert.match(kin(DS('bad-agent', '"agent:1 "'), 'apply', '-f', '-'), /daemonset\.apps\/bad-agent created/)
+    kin(DS('good-agent'), 'apply', '-f', '-')
+    const cond = await until('ReplicaFailure on bad-agent', replicaFailure('daemonset', 'bad-agent'), (o) => o.startsWith('True FailedCreate '))
+    assert.match(cond, /spec\.containers\[0\]\.image: Invalid value: "agent:1 ": must not have leading or trailing whitespace/)
+    await until('good-agent 2 ready', ['get', 'daemonset', 'good-agent'], (o) => /^good-agent\s+2\s+2\s+2\s/m.test(o))
+    assert.equal(k(...replicaFailure('daemonset', 'good-agent')), '')
+    assert.match(k('describe', 'daemonset', 'bad-agent'), /Warning\s+FailedCreate\s.*Error creating: Pod "bad-agent-[a-z0-9]{5}" is invalid/)
+    k('set', 'image', 'daemonset/bad-agent', 'main=agent:1')
+    await until('bad-agent 2 ready once fixed', ['get', 'daemonset', 'bad-agent'], (o) => /^bad-agent\s+2\s+2\s+2\s/m.test(o), 90_000)
+    await until('condition removed', replicaFailure('daemonset', 'bad-agent'), (o) => o === '')
+  })
+})

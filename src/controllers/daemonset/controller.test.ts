@@ -81,3 +81,31 @@ test('deleting a DaemonSet removes its pods (garbage collector)', async () => {
   await c.client.delete(DAEMONSETS, 'default', 'agent', { propagationPolicy: 'Background' })
   await c.until('pods gone', async () => (await podsOf()).length === 0)
 })
+
+test('a DaemonSet whose pods the API server rejects gets ReplicaFailure=True and a Warning event; another DaemonSet still reconciles; fixing it clears the condition', async () => {
+  // surrounding whitespace in an image is only rejected on a pod (validateContainersOnlyForPod), not in a template
+  const mk = (name: string, image: string): KubeObject => ({
+    metadata: { name },
+    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'a', image }] } } },
+  })
+  await c.client.create(DAEMONSETS, 'default', mk('broken', 'agent:1 '))
+  await c.client.create(DAEMONSETS, 'default', mk('healthy', 'agent:1'))
+  type Cond = { type: string; status: string; reason?: string; message?: string }
+  const dsStatus = async (name: string): Promise<Record<string, unknown>> => ((await c.client.get(DAEMONSETS, 'default', name))['status'] ?? {}) as Record<string, unknown>
+  const failure = async (name: string): Promise<Cond | undefined> => ((await dsStatus(name))['conditions'] as Cond[] | undefined)?.find((x) => x.type === 'ReplicaFailure')
+  const cond = await c.until('ReplicaFailure on broken', () => failure('broken'))
+  assert.equal(cond.status, 'True')
+  assert.equal(cond.reason, 'FailedCreate')
+  assert.match(cond.message ?? '', /spec\.containers\[0\]\.image: Invalid value: "agent:1 ": must not have leading or trailing whitespace/)
+  await c.until('healthy DaemonSet ready', async () => (await dsStatus('healthy'))['numberReady'] === 2)
+  assert.equal(await failure('healthy'), undefined)
+  assert.equal((await c.client.list(PODS, 'default', { labelSelector: 'app=broken' })).items.length, 0)
+  assert.equal((await c.client.get(DAEMONSETS, 'default', 'broken')).metadata.generation, 1, 'a status write never bumps generation')
+  await c.manager.flushEvents()
+  const warnings = (await c.client.list(EVENTS, 'default')).items.filter((e) => (e['involvedObject'] as { name?: string }).name === 'broken' && e['type'] === 'Warning')
+  assert.ok(warnings.some((e) => e['reason'] === 'FailedCreate' && /^Error creating: .*must not have leading or trailing whitespace/.test(String(e['message']))), JSON.stringify(warnings))
+  await c.client.patch(DAEMONSETS, 'default', 'broken', { spec: { template: { spec: { containers: [{ name: 'a', image: 'agent:1' }] } } } }, { type: 'strategic' })
+  await c.until('broken DaemonSet ready once fixed', async () => (await dsStatus('broken'))['numberReady'] === 2, 20_000)
+  await c.until('condition removed', async () => (await failure('broken')) === undefined)
+  for (const name of ['broken', 'healthy']) await c.client.delete(DAEMONSETS, 'default', name, { propagationPolicy: 'Background' })
+})

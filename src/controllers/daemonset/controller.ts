@@ -4,7 +4,7 @@
  * after issuing creates/deletes for a DaemonSet it acts on it again only once the pod cache
  * has seen them (GEN-009). Failed-pod backoff state lives here, between syncs.
  */
-import type { DaemonSet } from 'kubernetes-types/apps/v1.js'
+import type { DaemonSet, DaemonSetStatus } from 'kubernetes-types/apps/v1.js'
 import type { Node, Pod } from 'kubernetes-types/core/v1.js'
 import type { KubeObject } from '../../api/index.js'
 import { fromLabelSelector, getResource, isAlreadyExists, isConflict, isNotFound, matches } from '../../api/index.js'
@@ -14,6 +14,8 @@ import { logger } from '../../lib/log.js'
 import { Runner } from '../loop/index.js'
 import type { ReconcileResult, Reconciler } from '../loop/index.js'
 import { runActions } from '../common/apply.js'
+import { statusAfterSync } from '../common/conditions.js'
+import type { SyncOutcome } from '../common/conditions.js'
 import type { Recorder } from '../common/events.js'
 import { Expectations } from '../common/expectations.js'
 import { Index, byControllerUid, byNamespace } from '../common/informers.js'
@@ -180,16 +182,31 @@ export class DaemonSetController implements Reconciler {
     const deletes = plan.actions.filter((a) => a.type === 'deletePod').length
     if (creates || deletes) this.expectations.expect(key, creates, deletes)
     const attempted = { creates: 0, deletes: 0 }
+    // The status goes last, so it can carry a ReplicaFailure condition for a create or delete
+    // that failed in this sync (upstream's calculateStatus(…, manageReplicasErr)).
+    const planned = plan.actions.find((a): a is Extract<DaemonSetAction, { type: 'updateStatus' }> => a.type === 'updateStatus')?.status
+    const actions: DaemonSetAction[] = [...plan.actions.filter((a) => a.type !== 'updateStatus'), { type: 'updateStatus', status: planned ?? emptyStatus }]
+    const outcome: SyncOutcome = {}
     let adoptChecked = false
     try {
-      await runActions(plan.actions, async (a) => {
-        if ((a.type === 'adoptPod' || a.type === 'adoptRevision') && !adoptChecked) {
-          await this.#checkCanAdopt(ds)
-          adoptChecked = true
+      await runActions(actions, async (a) => {
+        if (a.type === 'updateStatus') {
+          const status = statusAfterSync(ds.status, planned, outcome, this.#now())
+          if (status) await this.#updateStatus(ds, status as unknown as Record<string, unknown>)
+          return
         }
-        if (a.type === 'createPod') attempted.creates++
-        if (a.type === 'deletePod') attempted.deletes++
-        await this.#apply(key, ds, a)
+        try {
+          if ((a.type === 'adoptPod' || a.type === 'adoptRevision') && !adoptChecked) {
+            await this.#checkCanAdopt(ds)
+            adoptChecked = true
+          }
+          if (a.type === 'createPod') attempted.creates++
+          if (a.type === 'deletePod') attempted.deletes++
+          await this.#apply(key, ds, a)
+        } catch (e) {
+          noteFailure(outcome, a, e)
+          throw e
+        }
       }, {
         isFinally: (a) => a.type === 'updateStatus' || a.type === 'setBackoff',
         isCritical: (a) => ['adoptPod', 'releasePod', 'adoptRevision', 'releaseRevision', 'labelRevision', 'createRevision', 'updateRevisionNumber', 'relabelPod'].includes(a.type) ||
@@ -306,11 +323,22 @@ export class DaemonSetController implements Reconciler {
         if (!isConflict(e) || attempt >= 3) throw e
         target = await this.#client.get(DAEMONSETS, ds.metadata?.namespace, ds.metadata?.name ?? '')
         const cur = (target['status'] ?? {}) as Record<string, unknown>
+        const conditions = status['conditions']
         status = { ...cur, ...status, collisionCount: cur['collisionCount'] ?? status['collisionCount'] }
         if (status['collisionCount'] === undefined) delete status['collisionCount']
+        if (conditions === undefined) delete status['conditions']
       }
     }
   }
+}
+
+const emptyStatus: DaemonSetStatus = { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 }
+
+/** What a failed action means for the ReplicaFailure condition (the first create/delete failure wins). */
+function noteFailure(outcome: SyncOutcome, a: DaemonSetAction, e: unknown): void {
+  if (a.type === 'createPod') outcome.failure ??= { reason: 'FailedCreate', message: errText(e) }
+  else if (a.type === 'deletePod') outcome.failure ??= { reason: 'FailedDelete', message: errText(e) }
+  else outcome.otherError = true
 }
 
 function isNamespaceTerminating(e: unknown): boolean {

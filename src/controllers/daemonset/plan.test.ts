@@ -1,5 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import type { DaemonSet } from 'kubernetes-types/apps/v1.js'
 import type { Node } from 'kubernetes-types/core/v1.js'
 import type { DaemonSetAction } from './plan.js'
 import { planDaemonSet } from './plan.js'
@@ -200,7 +201,7 @@ test('planDaemonSet() rolls back without restarting pods that were never replace
 
 test('planDaemonSet() reports a selector that selects everything', () => {
   const plan = planDaemonSet(new FakeCluster(baseDaemonSet((d) => { d.spec!.selector = {} }), nodes(1)).view())
-  assert.deepEqual(kinds(plan.actions), ['event SelectingAll'])
+  assert.deepEqual(kinds(plan.actions), ['event SelectingAll', 'updateStatus'])
 })
 
 test('planDaemonSet() only refreshes counts while expectations are pending', () => {
@@ -230,4 +231,42 @@ test('planDaemonSet() trims old revisions not used by pods beyond revisionHistor
   }
   assert.equal(c.revisions.size, 2)
   assert.deepEqual([...c.revisions.values()].map((r) => r.revision).sort(), [3, 4])
+})
+
+test('planDaemonSet() table: the ReplicaFailure condition each plan writes', () => {
+  const createFailed = { type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'pods "nginx-ds-" is forbidden', lastTransitionTime: iso(NOW - 1000) }
+  const settled = (mut?: (ds: DaemonSet) => void): FakeCluster => {
+    const c = new FakeCluster(baseDaemonSet(), nodes(2))
+    settle(c)
+    if (mut) { c.ds = structuredClone(c.ds); mut(c.ds) }
+    return c
+  }
+  const withCondition = (c: FakeCluster): FakeCluster => { c.ds = { ...c.ds, status: { ...c.ds.status!, conditions: [createFailed] } }; return c }
+  const failure = (actions: readonly DaemonSetAction[]): unknown => {
+    const s = actions.find((a) => a.type === 'updateStatus')
+    return s?.type === 'updateStatus' ? s.status.conditions?.find((x) => x.type === 'ReplicaFailure') ?? 'none' : 'no write'
+  }
+  const reason = (x: unknown): unknown => (typeof x === 'object' && x ? (x as { reason?: string }).reason : x)
+  const cases: Array<[string, FakeCluster, boolean, unknown]> = [
+    ['a settled DaemonSet writes nothing', settled(), true, 'no write'],
+    ['a loop-observed FailedCreate is removed once expectations are satisfied', withCondition(settled()), true, 'none'],
+    ['… and kept while they are pending', withCondition(settled()), false, 'no write'],
+    ['a selector selecting everything is SelectingAll', settled((d) => { d.spec!.selector = {} }), true, 'SelectingAll'],
+    ['an unparsable selector is InvalidSelector', settled((d) => { d.spec!.selector = { matchExpressions: [{ key: 'k8s-app', operator: 'Bogus', values: ['x'] }] } }), true, 'InvalidSelector'],
+    ['an unparsable maxSurge is FailedUpdate', settled((d) => { d.spec!.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 'x' } } }), true, 'FailedUpdate'],
+    ['… even while expectations are pending', settled((d) => { d.spec!.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 'x' } } }), false, 'FailedUpdate'],
+  ]
+  for (const [name, c, satisfied, want] of cases) assert.equal(reason(failure(planDaemonSet(c.view(NOW, satisfied)).actions)), want, name)
+})
+
+test('planDaemonSet() records SelectingAll in status once, and never for a DaemonSet being deleted', () => {
+  const c = new FakeCluster(baseDaemonSet((d) => { d.spec!.selector = {} }), nodes(1))
+  assert.deepEqual(kinds(c.step()), ['event SelectingAll', 'updateStatus'])
+  assert.deepEqual(c.ds.status?.conditions, [{
+    type: 'ReplicaFailure', status: 'True', reason: 'SelectingAll', message: 'This daemon set is selecting all pods. A non-empty selector is required.', lastTransitionTime: iso(NOW),
+  }])
+  assert.deepEqual([c.ds.status?.desiredNumberScheduled, c.ds.status?.observedGeneration], [0, undefined], 'counts untouched, generation not observed')
+  assert.deepEqual(kinds(c.step()), ['event SelectingAll'], 'already recorded')
+  const gone = new FakeCluster(baseDaemonSet((d) => { d.spec!.selector = {}; d.metadata = { ...d.metadata, deletionTimestamp: iso(NOW) } }), nodes(1))
+  assert.deepEqual(kinds(gone.step()), ['event SelectingAll'])
 })

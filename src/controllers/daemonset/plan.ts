@@ -4,10 +4,12 @@
  * nothing else is pending, `rollingUpdate` → `cleanupHistory` → status. The planner is
  * pure; the failed-pod backoff and the expectations are inputs and outputs.
  */
-import type { DaemonSet, DaemonSetStatus } from 'kubernetes-types/apps/v1.js'
+import type { DaemonSet, DaemonSetCondition, DaemonSetStatus } from 'kubernetes-types/apps/v1.js'
 import type { Node, Pod } from 'kubernetes-types/core/v1.js'
 import { fromLabelSelector, matches } from '../../api/index.js'
 import type { Selector } from '../../api/index.js'
+import type { Failure } from '../common/conditions.js'
+import { plannedReplicaFailure, sameConditions } from '../common/conditions.js'
 import type { EventRecord } from '../common/events.js'
 import { scaledValue } from '../common/intstr.js'
 import type { IntOrString } from '../common/intstr.js'
@@ -78,13 +80,15 @@ export function planDaemonSet(view: DaemonSetView): Plan<DaemonSetAction> {
   const { ds, now } = view
   const sel = ds.spec?.selector
   if (!sel || (!sel.matchLabels || Object.keys(sel.matchLabels).length === 0) && (!sel.matchExpressions || sel.matchExpressions.length === 0)) {
-    return { actions: [{ type: 'recordEvent', event: { eventType: 'Warning', reason: 'SelectingAll', message: 'This daemon set is selecting all pods. A non-empty selector is required.' } }] }
+    const failure: Failure = { reason: 'SelectingAll', message: 'This daemon set is selecting all pods. A non-empty selector is required.' }
+    return { actions: [{ type: 'recordEvent', event: { eventType: 'Warning', ...failure } }, ...failureStatus(ds, failure, now)] }
   }
   let selector: Selector
   try {
     selector = fromLabelSelector(sel)
   } catch (e) {
-    return { actions: [{ type: 'recordEvent', event: { eventType: 'Warning', reason: 'InvalidSelector', message: `invalid selector: ${(e as Error).message}` } }] }
+    const failure: Failure = { reason: 'InvalidSelector', message: `invalid selector: ${(e as Error).message}` }
+    return { actions: [{ type: 'recordEvent', event: { eventType: 'Warning', ...failure } }, ...failureStatus(ds, failure, now)] }
   }
   // DS-028: a DaemonSet being deleted is left alone (not even status).
   if (ds.metadata?.deletionTimestamp) return { actions: [] }
@@ -127,13 +131,45 @@ export function planDaemonSet(view: DaemonSetView): Plan<DaemonSetAction> {
     for (const name of daemonSetRevisionsToDelete(history.old, liveHashes, ds.spec?.revisionHistoryLimit ?? 10)) actions.push({ type: 'deleteRevision', name })
   }
 
-  const status = computeStatus(ctx, view.nodes, nodeToPods, view.expectationsSatisfied)
+  // ReplicaFailure: what this plan detects; while expectations are pending the plan manages
+  // nothing, so a create/delete failure the loop observed earlier stands.
+  const conditions = plannedReplicaFailure(ds.status?.conditions, specFailure(ds), view.expectationsSatisfied, now)
+  const status = computeStatus(ctx, view.nodes, nodeToPods, view.expectationsSatisfied, conditions)
   if (status) actions.push({ type: 'updateStatus', status })
   const s = status ?? ds.status
   if (ctx.minReadySeconds > 0 && (s?.numberReady ?? 0) !== (s?.numberAvailable ?? 0)) {
     requeueAfterMs = minDelay(requeueAfterMs, nextAvailabilityMs(pods.owned, ctx.minReadySeconds, now) ?? ctx.minReadySeconds * 1000)
   }
   return { actions, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}) }
+}
+
+/**
+ * A spec the controller cannot act on that the API server does not reject (objects stored
+ * before validation tightened): malformed rolling-update parameters.
+ */
+export function specFailure(ds: DaemonSet): Failure | undefined {
+  try {
+    unavailableCount(ds, 1)
+    surgeCount(ds, 1)
+    return undefined
+  } catch (e) {
+    return { reason: 'FailedUpdate', message: `invalid rolling update parameters: ${(e as Error).message}` }
+  }
+}
+
+/** The status write (if any) recording a failure that stops the sync before status is computed (never for a DaemonSet being deleted). */
+function failureStatus(ds: DaemonSet, failure: Failure, now: number): DaemonSetAction[] {
+  if (ds.metadata?.deletionTimestamp) return []
+  const old: Partial<DaemonSetStatus> = ds.status ?? {}
+  const conditions = plannedReplicaFailure(old.conditions, failure, false, now)
+  if (sameConditions(conditions, old.conditions)) return []
+  return [{
+    type: 'updateStatus',
+    status: {
+      ...old, currentNumberScheduled: old.currentNumberScheduled ?? 0, desiredNumberScheduled: old.desiredNumberScheduled ?? 0,
+      numberMisscheduled: old.numberMisscheduled ?? 0, numberReady: old.numberReady ?? 0, conditions: [...(conditions ?? [])],
+    },
+  }]
 }
 
 function shouldRunByNode(nodes: readonly Node[], ds: DaemonSet): Map<string, ReturnType<typeof nodeShouldRunDaemonPod>> {
@@ -345,7 +381,9 @@ function planRollingUpdate(ctx: Ctx, nodes: readonly Node[], nodeToPods0: Readon
 }
 
 /** `updateDaemonSetStatus` + `storeDaemonSetStatus`: the new status, or undefined when unchanged. */
-function computeStatus(ctx: Ctx, nodes: readonly Node[], nodeToPods: ReadonlyMap<string, Pod[]>, updateObservedGen: boolean): DaemonSetStatus | undefined {
+function computeStatus(
+  ctx: Ctx, nodes: readonly Node[], nodeToPods: ReadonlyMap<string, Pod[]>, updateObservedGen: boolean, conditions: readonly DaemonSetCondition[] | undefined,
+): DaemonSetStatus | undefined {
   const { ds, now } = ctx
   let desired = 0, current = 0, misscheduled = 0, ready = 0, updated = 0, available = 0
   for (const node of nodes) {
@@ -376,8 +414,10 @@ function computeStatus(ctx: Ctx, nodes: readonly Node[], nodeToPods: ReadonlyMap
   if (next.numberUnavailable === 0) delete next.numberUnavailable
   if (next.numberAvailable === 0) delete next.numberAvailable
   if (next.updatedNumberScheduled === 0) delete next.updatedNumberScheduled
+  if (conditions) next.conditions = [...conditions]
+  else delete next.conditions
   const same = old.desiredNumberScheduled === desired && old.currentNumberScheduled === current && old.numberMisscheduled === misscheduled &&
     old.numberReady === ready && (old.updatedNumberScheduled ?? 0) === updated && (old.numberAvailable ?? 0) === available &&
-    (old.numberUnavailable ?? 0) === desired - available && (old.observedGeneration ?? 0) >= generation
+    (old.numberUnavailable ?? 0) === desired - available && (old.observedGeneration ?? 0) >= generation && sameConditions(conditions, old.conditions)
   return same ? undefined : next
 }

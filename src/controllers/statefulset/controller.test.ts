@@ -113,3 +113,30 @@ test('deleting a StatefulSet in the foreground keeps it until its pods are gone'
   await c.until('set gone', async () => !(await c.client.get(STATEFULSETS, 'default', 'orph').catch(() => undefined)))
   assert.equal((await podsOf('orph')).length, 0)
 })
+
+test('a StatefulSet whose pods the API server rejects gets ReplicaFailure=True and a Warning event; another set still reconciles; fixing it clears the condition', async () => {
+  // upstream validates only the template's metadata on a StatefulSet: the pod create is where a bad port fails
+  const badPort = { spec: { containers: [{ name: 'nginx', image: 'nginx:1', ports: [{ containerPort: 70000 }] }] } }
+  const broken = set('broken', 2)
+  ;(broken['spec'] as { template: Record<string, unknown> }).template = { metadata: { labels: { app: 'broken' } }, ...badPort }
+  await c.client.create(STATEFULSETS, 'default', broken)
+  await c.client.create(STATEFULSETS, 'default', set('healthy', 2))
+  type Cond = { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }
+  const failure = async (name: string): Promise<Cond | undefined> => ((await status(name))['conditions'] as Cond[] | undefined)?.find((x) => x.type === 'ReplicaFailure')
+  const cond = await c.until('ReplicaFailure on broken', () => failure('broken'))
+  assert.equal(cond.status, 'True')
+  assert.equal(cond.reason, 'FailedCreate')
+  assert.match(cond.message ?? '', /spec\.containers\[0\]\.ports\[0\]\.containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive/)
+  assert.ok(cond.lastTransitionTime)
+  await c.until('healthy set Ready', async () => (await status('healthy'))['readyReplicas'] === 2)
+  assert.equal(await failure('healthy'), undefined)
+  assert.deepEqual(await podsOf('broken'), [])
+  const s = await c.client.get(STATEFULSETS, 'default', 'broken')
+  assert.equal(s.metadata.generation, 1, 'a status write never bumps generation')
+  await c.manager.flushEvents()
+  const warnings = (await c.client.list(EVENTS, 'default')).items.filter((e) => (e['involvedObject'] as { name?: string }).name === 'broken' && e['type'] === 'Warning')
+  assert.ok(warnings.some((e) => e['reason'] === 'FailedCreate' && /^create Pod broken-0 in StatefulSet broken failed error: .*containerPort/.test(String(e['message']))), JSON.stringify(warnings))
+  await c.client.patch(STATEFULSETS, 'default', 'broken', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1', ports: [{ containerPort: 80 }] }] } } } })
+  await c.until('broken set Ready once fixed', async () => (await status('broken'))['readyReplicas'] === 2, 20_000)
+  await c.until('condition removed', async () => (await failure('broken')) === undefined)
+})

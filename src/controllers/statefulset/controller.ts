@@ -14,6 +14,8 @@ import { logger } from '../../lib/log.js'
 import { Runner } from '../loop/index.js'
 import type { ReconcileResult, Reconciler } from '../loop/index.js'
 import { runActions } from '../common/apply.js'
+import { statusAfterSync } from '../common/conditions.js'
+import type { SyncOutcome } from '../common/conditions.js'
 import type { Recorder } from '../common/events.js'
 import { Index, byControllerUid, byNamespace } from '../common/informers.js'
 import type { SharedInformers } from '../common/informers.js'
@@ -132,13 +134,28 @@ export class StatefulSetController implements Reconciler {
     this.stats.syncs++
     this.stats.planMs += performance.now() - started
     if (plan.actions.length) log.debug('plan', { key, actions: plan.actions.map((a) => a.type) })
+    // The status goes last, so it can carry a ReplicaFailure condition for a create or delete
+    // that failed in this sync (upstream's calculateStatus(…, manageReplicasErr)).
+    const planned = plan.actions.find((a): a is Extract<StatefulSetAction, { type: 'updateStatus' }> => a.type === 'updateStatus')?.status
+    const actions: StatefulSetAction[] = [...plan.actions.filter((a) => a.type !== 'updateStatus'), { type: 'updateStatus', status: planned ?? { replicas: 0 } }]
+    const outcome: SyncOutcome = {}
     let adoptChecked = false
-    await runActions(plan.actions, async (a) => {
-      if ((a.type === 'adoptPod' || a.type === 'adoptRevision') && !adoptChecked) {
-        await this.#checkCanAdopt(set)
-        adoptChecked = true
+    await runActions(actions, async (a) => {
+      if (a.type === 'updateStatus') {
+        const status = statusAfterSync(set.status, planned, outcome, this.#now())
+        if (status) await this.#updateStatus(set, status)
+        return
       }
-      await this.#apply(set, a)
+      try {
+        if ((a.type === 'adoptPod' || a.type === 'adoptRevision') && !adoptChecked) {
+          await this.#checkCanAdopt(set)
+          adoptChecked = true
+        }
+        await this.#apply(set, a)
+      } catch (e) {
+        noteFailure(outcome, a, e)
+        throw e
+      }
     }, {
       isFinally: (a) => a.type === 'updateStatus' || a.type === 'deleteRevision',
       isCritical: (a) => a.type === 'createRevision' || a.type === 'updateRevisionNumber' || a.type === 'adoptPod' || a.type === 'releasePod' || a.type === 'adoptRevision',
@@ -292,6 +309,13 @@ async function ignoreNotFound(p: Promise<unknown>): Promise<void> {
   } catch (e) {
     if (!isNotFound(e)) throw e
   }
+}
+
+/** What a failed action means for the ReplicaFailure condition (the first create/delete failure wins). */
+function noteFailure(outcome: SyncOutcome, a: StatefulSetAction, e: unknown): void {
+  if (a.type === 'createPod' || a.type === 'createClaims') outcome.failure ??= { reason: 'FailedCreate', message: errText(e) }
+  else if (a.type === 'deletePod') outcome.failure ??= { reason: 'FailedDelete', message: errText(e) }
+  else outcome.otherError = true
 }
 
 function errText(e: unknown): string {

@@ -1,5 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import type { StatefulSetUpdateStrategy } from 'kubernetes-types/apps/v1.js'
 import type { Pod } from 'kubernetes-types/core/v1.js'
 import type { StatefulSetAction } from './plan.js'
 import { planStatefulSet } from './plan.js'
@@ -265,4 +266,62 @@ test('identityMatches() and storageMatches() check name, label and claim volumes
   assert.ok(isRunningAndReady(pod))
   assert.equal(getOrdinal({ metadata: { name: 'web-12' } }), 12)
   assert.equal(getOrdinal({ metadata: { name: 'web' } }), -1)
+})
+
+/** The ReplicaFailure condition of the status a plan writes (null: no status write). */
+function replicaFailure(actions: readonly StatefulSetAction[]): { reason?: string; message?: string } | null | undefined {
+  const s = actions.find((a) => a.type === 'updateStatus')
+  if (!s || s.type !== 'updateStatus') return null
+  return s.status.conditions?.find((c) => c.type === 'ReplicaFailure')
+}
+
+test('planStatefulSet() reports a selector it cannot parse with an event and ReplicaFailure=True, once', () => {
+  const c = new FakeCluster(baseSet((s) => { s.spec!.selector = { matchExpressions: [{ key: 'app', operator: 'Bogus', values: ['x'] }] } }))
+  const actions = c.step()
+  assert.deepEqual(summary(actions), ['event InvalidSelector: invalid selector: "Bogus" is not a valid label selector operator', 'updateStatus'])
+  assert.deepEqual(c.set.status?.conditions, [{
+    type: 'ReplicaFailure', status: 'True', reason: 'InvalidSelector', message: 'invalid selector: "Bogus" is not a valid label selector operator', lastTransitionTime: iso(NOW),
+  }])
+  assert.equal(c.set.metadata?.generation, 1)
+  assert.deepEqual(summary(c.step(NOW + 1000)), ['event InvalidSelector: invalid selector: "Bogus" is not a valid label selector operator'], 'no second status write')
+  assert.deepEqual(summary(planStatefulSet({ ...c.view(), set: { ...c.set, metadata: { ...c.set.metadata, deletionTimestamp: iso(NOW) }, status: { replicas: 0 } } }).actions).length, 1, 'no status for a set being deleted')
+})
+
+test('planStatefulSet() table: the ReplicaFailure condition each plan writes', () => {
+  const createFailed = { type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'pods "web-0" is forbidden', lastTransitionTime: iso(NOW - 1000) }
+  const withCondition = (c: FakeCluster): FakeCluster => { c.set = { ...c.set, status: { ...c.set.status!, conditions: [createFailed] } }; return c }
+  const strategy = (c: FakeCluster, updateStrategy: StatefulSetUpdateStrategy): FakeCluster => { c.set = { ...c.set, spec: { ...c.set.spec!, updateStrategy } }; return c }
+  const cases: Array<[string, () => FakeCluster, { reason?: string } | null | undefined]> = [
+    ['a settled set writes nothing', () => settled(1), null],
+    ['a loop-observed FailedCreate is removed by the next complete plan', () => withCondition(settled(1)), undefined],
+    ['… also when the retried create is in that plan', () => { const c = withCondition(settled(2)); c.pods.delete('web-1'); return c }, undefined],
+    ['… but kept while the plan is blocked (claim being deleted)', () => {
+      const c = withCondition(settled(1))
+      c.pods.delete('web-0')
+      const claim = c.claims.get('www-web-0')!
+      c.claims.set('www-web-0', { ...claim, metadata: { ...claim.metadata, deletionTimestamp: iso(NOW) } })
+      return c
+    }, createFailed],
+    ['an unparsable maxUnavailable is FailedUpdate', () => strategy(settled(1), { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 'x' } }), { reason: 'FailedUpdate' }],
+    ['… not under OnDelete', () => strategy(settled(1), { type: 'OnDelete', rollingUpdate: { maxUnavailable: 'x' } }), null],
+  ]
+  for (const [name, make, want] of cases) {
+    const got = replicaFailure(planStatefulSet(make().view()).actions)
+    if (want && 'type' in want) assert.deepEqual(got, want, name)
+    else if (want) assert.equal(got?.reason, want.reason, name)
+    else assert.equal(got, want, name)
+  }
+})
+
+test('planStatefulSet() keeps creating pods while maxUnavailable is unusable, with the condition and an event', () => {
+  const c = new FakeCluster(baseSet((s) => { s.spec!.replicas = 2; s.spec!.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '50' } } }))
+  for (let i = 0; i < 6; i++) { c.step(); c.runPods() }
+  assert.deepEqual([...c.pods.keys()].sort(), ['web-0', 'web-1'])
+  assert.equal(c.set.status?.conditions?.[0]?.reason, 'FailedUpdate')
+  assert.equal(c.set.status?.conditions?.[0]?.message, 'invalid maxUnavailable: invalid type: string is not a percentage')
+  const plan = planStatefulSet(c.view())
+  assert.ok(summary(plan.actions).includes('event FailedUpdate: invalid maxUnavailable: invalid type: string is not a percentage'))
+  c.set = { ...c.set, spec: { ...c.set.spec!, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '50%' } } } }
+  c.step()
+  assert.equal(c.set.status?.conditions, undefined, 'fixed: the condition is removed')
 })

@@ -12,6 +12,8 @@ import type { StatefulSet, StatefulSetStatus } from 'kubernetes-types/apps/v1.js
 import type { OwnerReference } from 'kubernetes-types/meta/v1.js'
 import { fromLabelSelector, matches } from '../../api/index.js'
 import type { Selector } from '../../api/index.js'
+import type { Failure } from '../common/conditions.js'
+import { plannedReplicaFailure, sameConditions } from '../common/conditions.js'
 import type { EventRecord } from '../common/events.js'
 import { scaledValue } from '../common/intstr.js'
 import type { IntOrString } from '../common/intstr.js'
@@ -100,7 +102,8 @@ export function planStatefulSet(view: StatefulSetView): Plan<StatefulSetAction> 
   try {
     selector = fromLabelSelector(set.spec?.selector ?? {})
   } catch (e) {
-    return { actions: [{ type: 'recordEvent', event: { eventType: 'Warning', reason: 'InvalidSelector', message: `invalid selector: ${(e as Error).message}` } }] }
+    const failure: Failure = { reason: 'InvalidSelector', message: `invalid selector: ${(e as Error).message}` }
+    return { actions: [{ type: 'recordEvent', event: { eventType: 'Warning', ...failure } }, ...failureStatus(set, failure, now)] }
   }
   const deleting = !!set.metadata?.deletionTimestamp
   const ref = newControllerRef(set, STATEFULSET_KIND)
@@ -128,7 +131,8 @@ export function planStatefulSet(view: StatefulSetView): Plan<StatefulSetAction> 
   const updateName = revs.update.metadata.name ?? ''
   if (!currentTemplate || !updateTemplate) {
     const bad = !currentTemplate ? currentName : updateName
-    return { actions: [...actions, { type: 'recordEvent', event: { eventType: 'Warning', reason: 'FailedUpdate', message: `ControllerRevision ${bad} has no pod template in its data` } }], blocked: `revision ${bad} has no template` }
+    const failure: Failure = { reason: 'FailedUpdate', message: `ControllerRevision ${bad} has no pod template in its data` }
+    return { actions: [...actions, { type: 'recordEvent', event: { eventType: 'Warning', ...failure } }, ...failureStatus(set, failure, now)], blocked: `revision ${bad} has no template` }
   }
 
   const ctx: Ctx = { set, setName, claims: view.claims, monotonic: !allowsBurst(set), minReadySeconds: set.spec?.minReadySeconds ?? 0, now }
@@ -179,6 +183,10 @@ export function planStatefulSet(view: StatefulSetView): Plan<StatefulSetAction> 
   phases()
 
   completeRollingUpdate(set, status)
+  // ReplicaFailure: what this plan detects; a blocked sync keeps what the loop observed earlier.
+  const conditions = plannedReplicaFailure(set.status?.conditions, specFailure(set), blocked === undefined, now)
+  if (conditions) status.conditions = [...conditions]
+  else delete status.conditions
   if (inconsistentStatus(set, status)) actions.push({ type: 'updateStatus', status })
 
   // History trimming: everything not live beyond revisionHistoryLimit.
@@ -207,6 +215,29 @@ function newVersionedPod(set: StatefulSet, currentTemplate: PodTemplateSpec, upd
   const atCurrent = (strategy?.type === 'RollingUpdate' && !ru && ordinal < start + (set.status?.currentReplicas ?? 0)) ||
     (!!ru && ordinal < start + (ru.partition ?? 0))
   return atCurrent ? newStatefulSetPod(set, currentTemplate, currentName, ordinal) : newStatefulSetPod(set, updateTemplate, updateName, ordinal)
+}
+
+/**
+ * A spec the controller cannot act on that the API server does not reject (objects stored
+ * before validation tightened): a malformed rollingUpdate.maxUnavailable.
+ */
+export function specFailure(set: StatefulSet): Failure | undefined {
+  const ru = set.spec?.updateStrategy?.rollingUpdate
+  if (set.spec?.updateStrategy?.type === 'OnDelete' || !ru) return undefined
+  try {
+    scaledValue((ru.maxUnavailable as IntOrString | undefined) ?? 1, 1, false)
+    return undefined
+  } catch (e) {
+    return { reason: 'FailedUpdate', message: `invalid maxUnavailable: ${(e as Error).message}` }
+  }
+}
+
+/** The status write (if any) recording a failure that stops the sync before status is computed. */
+function failureStatus(set: StatefulSet, failure: Failure, now: number): StatefulSetAction[] {
+  if (set.metadata?.deletionTimestamp) return []
+  const conditions = plannedReplicaFailure(set.status?.conditions, failure, false, now)
+  if (sameConditions(conditions, set.status?.conditions)) return []
+  return [{ type: 'updateStatus', status: { ...set.status, replicas: set.status?.replicas ?? 0, conditions: [...(conditions ?? [])] } }]
 }
 
 function baseStatus(set: StatefulSet, collisionCount: number, currentRevision: string, updateRevision: string): StatefulSetStatus {
@@ -382,5 +413,5 @@ function inconsistentStatus(set: StatefulSet, s: StatefulSetStatus): boolean {
     s.replicas !== (o.replicas ?? 0) || s.currentReplicas !== (o.currentReplicas ?? 0) || s.readyReplicas !== (o.readyReplicas ?? 0) ||
     s.updatedReplicas !== (o.updatedReplicas ?? 0) || s.currentRevision !== (o.currentRevision ?? '') ||
     s.availableReplicas !== (o.availableReplicas ?? 0) || s.updateRevision !== (o.updateRevision ?? '') ||
-    (s.collisionCount ?? 0) !== (o.collisionCount ?? 0)
+    (s.collisionCount ?? 0) !== (o.collisionCount ?? 0) || !sameConditions(s.conditions, o.conditions)
 }
