@@ -126,6 +126,20 @@ export async function startCluster(opts: StartOptions = {}): Promise<Cluster> {
   }
 }
 
+/**
+ * Polls `kubectl.<version> args` until `check` accepts its stdout; throws with the last
+ * output after `timeoutMs`.
+ */
+export async function pollKubectl(c: Cluster, version: string, what: string, args: string[], check: (out: string) => boolean, timeoutMs = 60_000, intervalMs = 250): Promise<string> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const r = c.kubectl(version, args)
+    if (r.code === 0 && check(r.stdout)) return r.stdout
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last output of kubectl ${args.join(' ')}:\n${r.stdout}${r.stderr}`)
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+}
+
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true })
 }

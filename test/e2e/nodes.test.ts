@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
-import { BIN, REPO, kubectlPath, removeDir, startCluster } from './harness.js'
+import { BIN, REPO, kubectlPath, removeDir, startCluster, pollKubectl } from './harness.js'
 import type { Cluster } from './harness.js'
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
@@ -53,17 +53,9 @@ for (const version of ['1.27', '1.33']) {
     let c: Cluster
     const k = (...args: string[]): string => c.ok(version, args)
     const kin = (input: string, ...args: string[]): string => c.ok(version, args, { input })
-    async function until(what: string, args: string[], check: (out: string) => boolean, timeoutMs = 30_000): Promise<string> {
-      const deadline = Date.now() + timeoutMs
-      let out = ''
-      for (;;) {
-        const r = c.kubectl(version, args)
-        out = r.stdout + r.stderr
-        if (r.code === 0 && check(r.stdout)) return r.stdout
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last output of kubectl ${args.join(' ')}:\n${out}`)
-        await sleep(200)
-      }
-    }
+    /** Polls a kubectl command until `check` accepts its stdout. */
+    const until = (what: string, args: string[], check: (out: string) => boolean, timeoutMs = 30_000): Promise<string> =>
+      pollKubectl(c, version, what, args, check, timeoutMs, 200)
     const nodeOf = (pod: string): string => k('get', 'pod', pod, '-o', 'jsonpath={.spec.nodeName}')
     const scheduledCondition = (pod: string): string => k('get', 'pod', pod, '-o', 'jsonpath={.status.conditions[?(@.type=="PodScheduled")].status} {.status.conditions[?(@.type=="PodScheduled")].reason}: {.status.conditions[?(@.type=="PodScheduled")].message}')
 

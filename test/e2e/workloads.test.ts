@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
-import { SEED_MANIFESTS, kubectlPath, removeDir, startCluster } from './harness.js'
+import { SEED_MANIFESTS, kubectlPath, removeDir, startCluster, pollKubectl } from './harness.js'
 import type { Cluster } from './harness.js'
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
@@ -75,17 +75,8 @@ for (const version of ['1.27', '1.33']) {
     const k = (...args: string[]): string => c.ok(version, args)
     const kin = (input: string, ...args: string[]): string => c.ok(version, args, { input })
     /** Polls a kubectl command until `check` accepts its stdout. */
-    async function until(what: string, args: string[], check: (out: string) => boolean, timeoutMs = 60_000): Promise<string> {
-      const deadline = Date.now() + timeoutMs
-      let out = ''
-      for (;;) {
-        const r = c.kubectl(version, args)
-        out = r.stdout + r.stderr
-        if (r.code === 0 && check(r.stdout)) return r.stdout
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last output of kubectl ${args.join(' ')}:\n${out}`)
-        await sleep(250)
-      }
-    }
+    const until = (what: string, args: string[], check: (out: string) => boolean, timeoutMs = 60_000): Promise<string> =>
+      pollKubectl(c, version, what, args, check, timeoutMs, 250)
     const images = (selector: string): Record<string, string> => Object.fromEntries(
       k('get', 'pods', '-l', selector, '-o', 'jsonpath={range .items[*]}{.metadata.name}={.spec.containers[0].image}{"\\n"}{end}')
         .trim().split('\n').filter(Boolean).map((l) => l.split('=') as [string, string]))
