@@ -11,10 +11,15 @@
  *   flight. The interval grows with the fleet so that renewals stay under `maxPerSecond`
  *   (default 250/s), but never beyond half the lifecycle controller's grace period. Node
  *   status is written only when it changed or every 5 minutes (kubelet's report interval).
+ * - ONE claim and ONE volume informer: a pod starts only once its claims are bound and their
+ *   volumes exist (`podVolumesReady`); pods waiting for them are synced again when one of
+ *   their claims, or a volume naming one of them, changes.
  */
-import type { Node } from 'kubernetes-types/core/v1.js'
+import type { Node, PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1.js'
 import type { KubeObject } from '../api/index.js'
 import { getResource, isAlreadyExists, isNotFound } from '../api/index.js'
+import { podClaimNames } from '../api/storage/index.js'
+import type { PodVolumesView } from '../api/storage/index.js'
 import { Informer, WorkQueue, cacheKey } from '../client/index.js'
 import type { Client } from '../client/index.js'
 import { logger } from '../lib/log.js'
@@ -33,8 +38,12 @@ const log = logger('agent')
 const PODS = getResource('', 'pods')
 const NODES = getResource('', 'nodes')
 const LEASES = getResource('coordination.k8s.io', 'leases')
+const CLAIMS = getResource('', 'persistentvolumeclaims')
+const VOLUMES = getResource('', 'persistentvolumes')
 
 export type NodeObject = Node & KubeObject
+export type ClaimObject = PersistentVolumeClaim & KubeObject
+export type VolumeObject = PersistentVolume & KubeObject
 
 export interface FleetNode {
   identity: NodeIdentity
@@ -56,6 +65,9 @@ export interface FleetOptions {
   /** shared informers (already running) from the caller */
   podInformer?: Informer<PodObject>
   nodeInformer?: Informer<NodeObject>
+  /** claims and volumes, for the mount check (default: the fleet's own) */
+  claimInformer?: Informer<ClaimObject>
+  volumeInformer?: Informer<VolumeObject>
   /** pod sync workers (default 256; simulated pulls and starts are timers, so many are cheap) */
   workers?: number
   heartbeat?: HeartbeatOptions
@@ -81,6 +93,11 @@ export class AgentFleet {
   readonly #queue = new WorkQueue({ baseDelayMs: 200, maxDelayMs: 30_000 })
   readonly #pods: Informer<PodObject>
   readonly #nodeInformer: Informer<NodeObject>
+  readonly #claims: Informer<ClaimObject>
+  readonly #volumes: Informer<VolumeObject>
+  readonly #volumeView: PodVolumesView
+  /** uids of pods waiting for their claims or volumes (kept by syncPod) */
+  readonly #volumeWaiters = new Set<string>()
   readonly #own: Array<Informer<KubeObject>> = []
   readonly #clock: Clock
   readonly #intervalMs: number
@@ -114,6 +131,19 @@ export class AgentFleet {
       add: (n) => this.#onNode(n),
       update: (_o, n) => this.#onNode(n),
     })
+    this.#claims = opts.claimInformer ?? this.#track(new Informer<ClaimObject>(opts.client, CLAIMS))
+    this.#volumes = opts.volumeInformer ?? this.#track(new Informer<VolumeObject>(opts.client, VOLUMES))
+    this.#volumeView = {
+      claim: (namespace, name) => this.#claims.get(namespace, name),
+      volume: (name) => this.#volumes.get(undefined, name),
+    }
+    const onClaim = (c: ClaimObject): void => this.#onClaimChanged(c.metadata.namespace ?? '', c.metadata.name ?? '')
+    const onVolume = (v: VolumeObject): void => {
+      const ref = v.spec?.claimRef
+      if (ref?.name) this.#onClaimChanged(ref.namespace ?? '', ref.name)
+    }
+    this.#claims.on({ add: onClaim, update: (_o, c) => onClaim(c), delete: onClaim })
+    this.#volumes.on({ add: onVolume, update: (_o, v) => onVolume(v), delete: onVolume })
     for (const n of this.#nodes.values()) {
       n.runtime.onEvent((e) => {
         if (this.#records.has(e.podUid)) this.#queue.add(e.podUid)
@@ -154,6 +184,18 @@ export class AgentFleet {
     this.#queue.add(uid)
   }
 
+  /** Syncs again the waiting pods that use claim `namespace/name`. */
+  #onClaimChanged(namespace: string, name: string): void {
+    for (const uid of this.#volumeWaiters) {
+      const rec = this.#records.get(uid)
+      if (!rec) {
+        this.#volumeWaiters.delete(uid)
+        continue
+      }
+      if (rec.pod.metadata.namespace === namespace && podClaimNames(rec.pod).includes(name)) this.#queue.add(uid)
+    }
+  }
+
   #onPodDeleted(p: PodObject): void {
     const rec = this.#records.get(p.metadata.uid ?? '')
     if (!rec) return
@@ -183,7 +225,7 @@ export class AgentFleet {
     if (signal.aborted) return
     this.#registered = true
     for (const w of this.#registeredWaiters.splice(0)) w()
-    await Promise.all([this.#pods.synced(), this.#nodeInformer.synced()])
+    await Promise.all([this.#pods, this.#nodeInformer, this.#claims, this.#volumes].map((i) => i.synced()))
     const workers: Promise<void>[] = []
     for (let i = 0; i < (this.opts.workers ?? 256); i++) workers.push(this.#worker(signal))
     const beats = this.#heartbeats(signal)
@@ -316,9 +358,12 @@ export class AgentFleet {
       }
       try {
         this.stats.syncs++
-        const res = await syncPod(node, rec, { client: this.opts.client, clock: this.#clock, stats: this.stats })
+        const res = await syncPod(node, rec, {
+          client: this.opts.client, clock: this.#clock, stats: this.stats, volumes: this.#volumeView, volumeWaiters: this.#volumeWaiters,
+        })
         this.#queue.forget(uid)
         if (res.forget) {
+          this.#volumeWaiters.delete(uid)
           if (this.#records.get(uid) === rec) this.#records.delete(uid)
         } else if (res.requeueAfterMs !== undefined) this.#queue.addAfter(uid, res.requeueAfterMs)
       } catch (e) {

@@ -1,5 +1,5 @@
 export { AgentFleet } from './fleet.js'
-export type { FleetNode, FleetOptions, HeartbeatOptions, NodeObject } from './fleet.js'
+export type { ClaimObject, FleetNode, FleetOptions, HeartbeatOptions, NodeObject, VolumeObject } from './fleet.js'
 export type { PodObject } from './pod-sync.js'
 export { simulatedAddresses, nodeIndexFor, KUBELET_VERSION, LEASE_NAMESPACE } from './node-status.js'
 export type { NodeIdentity } from './node-status.js'

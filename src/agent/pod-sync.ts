@@ -6,7 +6,8 @@
  *
  *   1. kill the pod (terminating / finished / sandbox replaced)
  *   2. remove old exited containers
- *   3. create the sandbox
+ *   3. create the sandbox, once the pod's claims can be mounted (else FailedMount; the pod
+ *      stays Pending and is synced again when its claims or volumes change)
  *   4. start the next init container, then 5. the containers (pull → create → start)
  *   6. compute and write status (only when it changed)
  *   7. a terminating pod whose containers have all exited: final status, then DELETE with
@@ -15,9 +16,11 @@
 import type { Container, Pod } from 'kubernetes-types/core/v1.js'
 import type { KubeObject } from '../api/index.js'
 import { getResource, isConflict, isInvalid, isNotFound } from '../api/index.js'
+import { podVolumesReady } from '../api/storage/index.js'
+import type { PodVolumeMount, PodVolumesView } from '../api/storage/index.js'
 import type { Client } from '../client/index.js'
 import { logger } from '../lib/log.js'
-import type { ContainerConfig, ContainerRuntime, PodSandboxConfig } from './runtime/index.js'
+import type { ContainerConfig, ContainerRuntime, Mount, PodSandboxConfig } from './runtime/index.js'
 import { PROBE_ANNOTATION_PREFIX } from './runtime/index.js'
 import type { Clock } from './runtime/index.js'
 import { computePodActions, containersByName } from './pod-actions.js'
@@ -26,8 +29,8 @@ import { computePodStatus } from './pod-status.js'
 import { canonicalJson } from './canonical.js'
 import type { EventObject, EventRecorder } from './events.js'
 import {
-  REASON_BACKOFF, REASON_CREATED, REASON_FAILED, REASON_FAILED_SANDBOX, REASON_KILLING, REASON_NEVER_PULL, REASON_PULLED,
-  REASON_PULLING, REASON_STARTED,
+  REASON_BACKOFF, REASON_CREATED, REASON_FAILED, REASON_FAILED_MOUNT, REASON_FAILED_SANDBOX, REASON_KILLING, REASON_NEVER_PULL,
+  REASON_PULLED, REASON_PULLING, REASON_STARTED,
 } from './events.js'
 
 const log = logger('agent')
@@ -49,12 +52,20 @@ export interface PodRecord {
   /** the last status written, to avoid rewriting it before the informer catches up */
   lastStatus: string | undefined
   deleting: boolean
+  /** the pod's claim-backed volumes, once they could be mounted */
+  mounts: readonly PodVolumeMount[] | undefined
+  /** the last FailedMount event (re-sent when the message changes or after FAILED_MOUNT_REPEAT_MS) */
+  failedMount: { message: string; at: number } | undefined
 }
+
+/** How often a pod still waiting for its volumes repeats FailedMount (the kubelet's ~2 min). */
+export const FAILED_MOUNT_REPEAT_MS = 120_000
 
 export function newPodRecord(pod: PodObject): PodRecord {
   return {
     uid: pod.metadata.uid ?? '', nodeName: pod.spec?.nodeName ?? '', pod, gone: false,
     startRequested: new Set(), pullFailures: new Map(), announced: new Set(), lastStatus: undefined, deleting: false,
+    mounts: undefined, failedMount: undefined,
   }
 }
 
@@ -70,6 +81,13 @@ export interface SyncDeps {
   readonly clock: Clock
   /** counters (benchmarks) */
   readonly stats?: { statusWrites: number; deletes: number }
+  /** claim and volume lookups (informer caches); without them volumes are not checked */
+  readonly volumes?: PodVolumesView
+  /**
+   * uids of pods waiting for their volumes: syncPod adds and removes the pod's uid (right
+   * after reading the caches, so a claim or volume event that follows finds it there)
+   */
+  readonly volumeWaiters?: Set<string>
 }
 
 export interface SyncResult {
@@ -100,11 +118,29 @@ export function sandboxConfig(pod: Pod, attempt: number): PodSandboxConfig {
   }
 }
 
-export function containerConfig(c: Container, attempt: number): ContainerConfig {
+/** CRI mounts for one container: its volumeMounts of the pod's claim-backed volumes. */
+export function containerMounts(c: Container, mounts: readonly PodVolumeMount[]): Mount[] {
+  const out: Mount[] = []
+  for (const vm of c.volumeMounts ?? []) {
+    const m = mounts.find((x) => x.name === vm.name)
+    if (!m) continue
+    const host = m.hostPath ?? ''
+    out.push({
+      volumeName: m.name,
+      containerPath: vm.mountPath,
+      hostPath: host && vm.subPath ? `${host.replace(/\/+$/, '')}/${vm.subPath}` : host,
+      readonly: m.readOnly || vm.readOnly === true,
+    })
+  }
+  return out
+}
+
+export function containerConfig(c: Container, attempt: number, mounts: readonly PodVolumeMount[] = []): ContainerConfig {
   const annotations: Record<string, string> = {}
   if (c.readinessProbe) annotations[`${PROBE_ANNOTATION_PREFIX}readiness`] = JSON.stringify(c.readinessProbe)
   if (c.livenessProbe) annotations[`${PROBE_ANNOTATION_PREFIX}liveness`] = JSON.stringify(c.livenessProbe)
   if (c.startupProbe) annotations[`${PROBE_ANNOTATION_PREFIX}startup`] = JSON.stringify(c.startupProbe)
+  const cm = containerMounts(c, mounts)
   return {
     name: c.name,
     attempt,
@@ -112,6 +148,7 @@ export function containerConfig(c: Container, attempt: number): ContainerConfig 
     ...(c.command ? { command: [...c.command] } : {}),
     ...(c.args ? { args: [...c.args] } : {}),
     env: (c.env ?? []).filter((e) => e.value !== undefined).map((e) => ({ name: e.name, value: e.value ?? '' })),
+    ...(cm.length ? { mounts: cm } : {}),
     labels: {},
     annotations,
   }
@@ -243,10 +280,14 @@ export async function syncPod(node: NodeContext, rec: PodRecord, deps: SyncDeps)
   if (actions.killPod) await killPod(node, rec, state, terminating ? gracePeriodSeconds(pod) : 0, terminating)
   // 2. garbage: old exited containers
   for (const id of actions.containersToRemove) await rt.removeContainer(id)
+  // volumes (the kubelet's WaitForAttachAndMount), before anything is created
+  const mountsReady = checkVolumes(node, rec, actions.createSandbox || actions.initToStart !== undefined || actions.containersToStart.length > 0, deps)
   // 3. sandbox
-  let sandboxId = actions.sandboxId
+  let sandboxId = mountsReady ? actions.sandboxId : undefined
   let sbConfig = sandboxConfig(pod, actions.attempt)
-  if (actions.createSandbox) {
+  if (!mountsReady) {
+    // stays Pending (containers waiting in ContainerCreating) until the volumes are there
+  } else if (actions.createSandbox) {
     for (const s of state.sandboxes) {
       if (s.state !== 'ready') await rt.removePodSandbox(s.id)
     }
@@ -273,7 +314,7 @@ export async function syncPod(node: NodeContext, rec: PodRecord, deps: SyncDeps)
       const ref = podRef(pod, fieldPathOf(pod, name))
       let id: string
       try {
-        id = await rt.createContainer(sandboxId, containerConfig(c, attempt), sbConfig)
+        id = await rt.createContainer(sandboxId, containerConfig(c, attempt, rec.mounts ?? []), sbConfig)
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e)
         node.events.event(ref, 'Warning', REASON_FAILED, `Error: ${msg}`)
@@ -316,6 +357,38 @@ export async function syncPod(node: NodeContext, rec: PodRecord, deps: SyncDeps)
     return { forget: true }
   }
   return actions.requeueAfterMs !== undefined ? { forget: false, requeueAfterMs: actions.requeueAfterMs } : { forget: false }
+}
+
+/**
+ * Can the pod's claims be mounted? Records FailedMount (once per message, repeated every
+ * FAILED_MOUNT_REPEAT_MS) and keeps `deps.volumeWaiters` current. A pod that mounted its
+ * volumes once keeps them; only a pod that never did waits. True when the sync may create
+ * the sandbox and containers.
+ */
+function checkVolumes(node: NodeContext, rec: PodRecord, wantsToRun: boolean, deps: SyncDeps): boolean {
+  const pod = rec.pod
+  if (!deps.volumes || !wantsToRun || pod.metadata.deletionTimestamp) {
+    deps.volumeWaiters?.delete(rec.uid)
+    return true
+  }
+  const state = podVolumesReady(pod, deps.volumes)
+  if (state.ready) {
+    deps.volumeWaiters?.delete(rec.uid)
+    rec.mounts = state.mounts
+    rec.failedMount = undefined
+    return true
+  }
+  // Mounted once: the volumes stay mounted for the pod's life on the node (the kubelet
+  // unmounts only when the pod goes), so restarts and a new sandbox go ahead.
+  if (rec.mounts !== undefined) return true
+  deps.volumeWaiters?.add(rec.uid)
+  const now = deps.clock.now()
+  const last = rec.failedMount
+  if (!last || last.message !== state.message || now - last.at >= FAILED_MOUNT_REPEAT_MS) {
+    rec.failedMount = { message: state.message, at: now }
+    node.events.event(podRef(pod), 'Warning', REASON_FAILED_MOUNT, state.message)
+  }
+  return false
 }
 
 /** Merge-patches the pod status when it differs from what the API (or our last write) has. */

@@ -73,6 +73,16 @@ export function fitErrorMessage(numAllNodes: number, statuses: ReadonlyMap<strin
   return `${msg} preemption: 0/${numAllNodes} nodes are available: ${preemption}.`
 }
 
+/**
+ * The FitError text when a PreFilter plugin rejected the pod outright (its reasons, without
+ * a node count); every node then counts as UnschedulableAndUnresolvable for preemption.
+ */
+export function preFilterErrorMessage(numAllNodes: number, reasons: readonly string[], pod?: Pod): string {
+  const msg = `0/${numAllNodes} nodes are available: ${reasons.join(', ')}.`
+  if (pod?.spec?.preemptionPolicy === 'Never') return `${msg} preemption: not eligible due to preemptionPolicy=Never.`
+  return `${msg} preemption: 0/${numAllNodes} nodes are available: ${numAllNodes} ${PREEMPTION_NOT_HELPFUL}.`
+}
+
 export function schedulePod(input: Pod | PodInfo, snapshot: Snapshot, opts: ScheduleOptions = {}): ScheduleResult {
   const pod = 'requests' in input ? input : podInfo(input)
   const nodes = snapshot.nodes

@@ -4,6 +4,12 @@
  * `pods/binding` in the background. Failures write `PodScheduled=False/Unschedulable` and a
  * `FailedScheduling` event, and the pod waits for a cluster change.
  *
+ * Volumes (upstream's VolumeBinding plugin): a pod using claims is held until they can be
+ * placed (PreFilter), goes only to nodes its claims' volumes fit (Filter), and before its
+ * binding the chosen node is written on its WaitForFirstConsumer claims; the pod is bound
+ * once the binder/provisioner have bound them there (PreBind). Claim, volume and class
+ * changes bring waiting pods back.
+ *
  * Only pods whose `spec.schedulerName` is ours (default `default-scheduler`) and that have no
  * `spec.nodeName` are scheduled (SCH-001).
  */
@@ -17,14 +23,23 @@ import { SchedulerCache } from './cache.js'
 import { SchedulingQueue } from './queue.js'
 import type { QueueOptions } from './queue.js'
 import { podInfo } from './pod-info.js'
-import { schedulePod } from './schedule.js'
+import { preFilterErrorMessage, schedulePod } from './schedule.js'
 import type { EventRecorder } from './event-recorder.js'
+import { selectedNodePatches, volumeBindingPreFilter } from '../api/storage/index.js'
+import type { PodVolumeClaims } from '../api/storage/index.js'
+import { checkBindings, informerView, volumeBindingPlugin, withFilter } from './volume-binding.js'
+import type { ClaimObject, ClassObject, VolumeObject } from './volume-binding.js'
 
 const log = logger('scheduler')
 const PODS = getResource('', 'pods')
 const NODES = getResource('', 'nodes')
+const CLAIMS = getResource('', 'persistentvolumeclaims')
+const VOLUMES = getResource('', 'persistentvolumes')
+const CLASSES = getResource('storage.k8s.io', 'storageclasses')
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler'
+
+const CANCELLED = Symbol('cancelled')
 
 export type PodObject = Pod & KubeObject
 export type NodeObject = Node & KubeObject
@@ -37,8 +52,14 @@ export interface SchedulerOptions {
   /** share informers with other components in the process (started by the caller) */
   podInformer?: Informer<PodObject>
   nodeInformer?: Informer<NodeObject>
-  /** bindings in flight (default 128) */
+  /** for volume binding (default: the scheduler's own informers) */
+  claimInformer?: Informer<ClaimObject>
+  volumeInformer?: Informer<VolumeObject>
+  classInformer?: Informer<ClassObject>
+  /** bindings in flight (default 128; pods waiting for their volumes to bind do not count) */
   bindConcurrency?: number
+  /** how long a pod waits for its WaitForFirstConsumer claims to bind (default 600 s, upstream's bindTimeoutSeconds) */
+  volumeBindTimeoutMs?: number
   percentageOfNodesToScore?: number
   queue?: QueueOptions
   random?: () => number
@@ -64,19 +85,38 @@ export class Scheduler {
   readonly queue: SchedulingQueue
   readonly #pods: Informer<PodObject>
   readonly #nodes: Informer<NodeObject>
+  readonly #claims: Informer<ClaimObject>
+  readonly #volumes: Informer<VolumeObject>
+  readonly #classes: Informer<ClassObject>
   readonly #ownInformers: Informer<KubeObject>[] = []
   readonly #name: string
   #startIndex = 0
   #inFlight = 0
+  /** bindings waiting for their claims to bind (not counted against bindConcurrency) */
+  #volumeWaiting = 0
+  /** PreBind waits by pod key: re-checked on every claim and volume event, cancelled when the pod goes */
+  readonly #bindingWaits = new Map<string, { check: () => void; cancel: () => void }>()
   #slot: (() => void) | undefined
   /** counters for benchmarks and tests */
-  readonly stats = { scheduled: 0, bound: 0, unschedulable: 0, bindErrors: 0 }
+  readonly stats = { scheduled: 0, bound: 0, unschedulable: 0, bindErrors: 0, preBindErrors: 0 }
 
   constructor(private readonly opts: SchedulerOptions) {
     this.#name = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME
     this.queue = new SchedulingQueue(opts.queue)
     this.#pods = opts.podInformer ?? this.#own(new Informer<PodObject>(opts.client, PODS))
     this.#nodes = opts.nodeInformer ?? this.#own(new Informer<NodeObject>(opts.client, NODES))
+    this.#claims = opts.claimInformer ?? this.#own(new Informer<ClaimObject>(opts.client, CLAIMS))
+    this.#volumes = opts.volumeInformer ?? this.#own(new Informer<VolumeObject>(opts.client, VOLUMES))
+    this.#classes = opts.classInformer ?? this.#own(new Informer<ClassObject>(opts.client, CLASSES))
+    // Upstream's VolumeBinding events: a claim, volume or class that appears or changes may
+    // let a pod waiting for its volumes in.
+    for (const inf of [this.#claims, this.#volumes, this.#classes] as Array<Informer<KubeObject>>) {
+      inf.on({ add: () => this.queue.moveAllToActive(), update: () => this.queue.moveAllToActive() })
+    }
+    for (const inf of [this.#claims, this.#volumes] as Array<Informer<KubeObject>>) {
+      const recheck = (): void => { for (const w of [...this.#bindingWaits.values()]) w.check() }
+      inf.on({ add: recheck, update: recheck, delete: recheck })
+    }
     this.#nodes.on({
       add: (n) => { this.cache.setNode(n); this.queue.moveAllToActive() },
       update: (old, n) => {
@@ -91,6 +131,13 @@ export class Scheduler {
       delete: (p) => {
         const key = cacheKey(p)
         this.queue.delete(key)
+        const waiting = this.#bindingWaits.get(key)
+        if (waiting) {
+          // Gone while its volumes were binding: stop waiting, and free what it had assumed
+          // now (a pod of the same name may come right back, as StatefulSets do).
+          waiting.cancel()
+          this.cache.forget(key)
+        }
         if (p.spec?.nodeName) {
           this.cache.removePod(key)
           this.queue.moveAllToActive()
@@ -129,7 +176,7 @@ export class Scheduler {
   /** Runs until `signal` aborts: starts own informers, waits for sync, then schedules. */
   async run(signal: AbortSignal): Promise<void> {
     for (const inf of this.#ownInformers) void inf.run(signal)
-    await Promise.all([this.#pods.synced(), this.#nodes.synced()])
+    await Promise.all([this.#pods, this.#nodes, this.#claims, this.#volumes, this.#classes].map((i) => i.synced()))
     signal.addEventListener('abort', () => this.queue.close(), { once: true })
     let sliceStart = performance.now()
     for (;;) {
@@ -157,34 +204,124 @@ export class Scheduler {
       return
     }
     const info = podInfo(pod)
+    // VolumeBinding PreFilter: a pod whose claims cannot be placed anywhere yet waits for
+    // them (with no nodes at all, "no nodes available" wins, as upstream).
+    let claims: PodVolumeClaims | undefined
+    let filters: ReturnType<typeof withFilter> | undefined
+    const numNodes = this.cache.nodes.length
+    if (numNodes > 0) {
+      const view = informerView(this.#claims, this.#volumes, this.#classes)
+      const pre = volumeBindingPreFilter(pod, view)
+      if (pre.type === 'unschedulable') {
+        this.#unschedulable(pod, key, preFilterErrorMessage(numNodes, pre.status.reasons, pod))
+        return
+      }
+      if (pre.type === 'ok') {
+        claims = pre.claims
+        filters = withFilter(volumeBindingPlugin(pre.claims, view))
+      }
+    }
     const result = schedulePod(info, this.cache, {
       startIndex: this.#startIndex,
+      ...(filters ? { filters } : {}),
       ...(this.opts.percentageOfNodesToScore !== undefined ? { percentageOfNodesToScore: this.opts.percentageOfNodesToScore } : {}),
       ...(this.opts.random ? { random: this.opts.random } : {}),
     })
     this.#startIndex = result.nextStartIndex
     if (result.type === 'unschedulable') {
-      this.stats.unschedulable++
-      this.queue.requeue(key, true)
-      this.opts.events.event(pod, 'Warning', 'FailedScheduling', result.message)
-      this.#markUnschedulable(pod, result.message)
+      this.#unschedulable(pod, key, result.message)
       return
     }
     this.stats.scheduled++
     this.cache.assume(info, result.node)
     await this.#bindSlot()
-    void this.#bind(pod, key, result.node)
+    void this.#bind(pod, key, result.node, claims)
+  }
+
+  #unschedulable(pod: PodObject, key: string, message: string): void {
+    this.stats.unschedulable++
+    this.queue.requeue(key, true)
+    this.opts.events.event(pod, 'Warning', 'FailedScheduling', message)
+    this.#markUnschedulable(pod, message)
+  }
+
+  /**
+   * VolumeBinding PreBind: record the chosen node on the pod's unbound WaitForFirstConsumer
+   * claims (the binder and provisioner take it from there), then wait until they are bound,
+   * as upstream does, so the pod reaches its node with its volumes ready. False when the pod
+   * must be retried (a claim changed or went away, provisioning gave up, time ran out).
+   */
+  async #preBind(pod: PodObject, key: string, node: string, claims: PodVolumeClaims): Promise<boolean> {
+    const fail = (message: string, err?: unknown): false => {
+      this.stats.preBindErrors++
+      this.cache.forget(key)
+      log.info('volume binding failed; retrying', { pod: key, node, message, ...(err !== undefined ? { err } : {}) })
+      this.opts.events.event(pod, 'Warning', 'FailedScheduling', `running PreBind plugin "VolumeBinding": ${message}`)
+      this.queue.requeue(key, false)
+      return false
+    }
+    const stale = new Map<string, string>()
+    for (const p of selectedNodePatches(node, claims)) {
+      try {
+        await this.opts.client.patch(CLAIMS, p.namespace, p.name, p.patch, { type: 'merge' })
+      } catch (e) {
+        return fail(e instanceof Error ? e.message : String(e), e)
+      }
+      const cached = claims.unboundDelayed.find((c) => c.metadata?.namespace === p.namespace && c.metadata.name === p.name)
+      stale.set(`${p.namespace}/${p.name}`, cached?.metadata?.resourceVersion ?? '')
+    }
+    if (claims.unboundDelayed.length === 0) return true
+    this.#volumeWaiting++
+    this.#wakeSlot()
+    try {
+      const outcome = await this.#waitForBindings(key, node, claims, stale)
+      if (outcome === CANCELLED) return false
+      return outcome === undefined ? true : fail(`binding volumes: ${outcome}`)
+    } finally {
+      this.#volumeWaiting--
+    }
+  }
+
+  /** Resolves once the claims are bound (undefined), with why they will not be, or CANCELLED (pod deleted). */
+  #waitForBindings(key: string, node: string, claims: PodVolumeClaims, stale: ReadonlyMap<string, string>): Promise<string | undefined | typeof CANCELLED> {
+    const view = informerView(this.#claims, this.#volumes, this.#classes)
+    return new Promise((resolve) => {
+      const finish = (outcome: string | undefined | typeof CANCELLED): void => {
+        if (this.#bindingWaits.get(key) === wait) this.#bindingWaits.delete(key)
+        clearTimeout(timer)
+        resolve(outcome)
+      }
+      const wait = {
+        check: (): void => {
+          const r = checkBindings(node, this.cache.node(node)?.node, claims.unboundDelayed, view, stale)
+          if (r.type === 'bound') finish(undefined)
+          else if (r.type === 'failed') finish(r.message)
+        },
+        cancel: (): void => finish(CANCELLED),
+      }
+      const timer = setTimeout(() => finish('timed out waiting for the condition'), this.opts.volumeBindTimeoutMs ?? 600_000)
+      timer.unref()
+      this.#bindingWaits.set(key, wait)
+      wait.check()
+    })
   }
 
   #bindSlot(): Promise<void> {
-    if (this.#inFlight < (this.opts.bindConcurrency ?? 128)) return Promise.resolve()
+    if (this.#inFlight - this.#volumeWaiting < (this.opts.bindConcurrency ?? 128)) return Promise.resolve()
     return new Promise((resolve) => { this.#slot = resolve })
   }
 
-  async #bind(pod: PodObject, key: string, node: string): Promise<void> {
+  #wakeSlot(): void {
+    const s = this.#slot
+    this.#slot = undefined
+    s?.()
+  }
+
+  async #bind(pod: PodObject, key: string, node: string, claims?: PodVolumeClaims): Promise<void> {
     this.#inFlight++
     const { namespace, name, uid } = pod.metadata
     try {
+      if (claims && !(await this.#preBind(pod, key, node, claims))) return
       await this.opts.client.createSubresource(PODS, namespace, name ?? '', 'binding', {
         apiVersion: 'v1',
         kind: 'Binding',
@@ -207,9 +344,7 @@ export class Scheduler {
       }
     } finally {
       this.#inFlight--
-      const s = this.#slot
-      this.#slot = undefined
-      s?.()
+      this.#wakeSlot()
     }
   }
 

@@ -269,5 +269,98 @@ for (const version of ['1.27', '1.33']) {
       await until('volumes gone', ['get', 'pv', '-o', 'name'], (o) => pvs.every((pv) => !o.includes(pv)))
       for (const pv of pvs) assert.ok(!existsSync(join(c.dataDir, 'volumes', pv)), `${pv} directory removed`)
     })
+
+    test('scheduling: a pod whose claim is bound to a local volume pinned to node-2 runs on node-2', async () => {
+      const dir = join(c.dataDir, 'pinned')
+      mkdirSync(dir, { recursive: true })
+      kin(`apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: pinned
+spec:
+  storageClassName: pinned
+  capacity: {storage: 1Gi}
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  local: {path: ${dir}}
+  nodeAffinity:
+    required:
+      nodeSelectorTerms:
+      - matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [node-2]}]
+`, 'create', '-f', '-')
+      kin(PVC('pinned', 'pinned', '1Gi'), 'create', '-f', '-')
+      await until('pinned Bound', ['get', 'pvc', 'pinned'], (o) => /^pinned\s+Bound\s+pinned\s+1Gi\s+RWO\s+pinned\s/m.test(o))
+      for (const name of ['pinned-a', 'pinned-b', 'pinned-c']) {
+        kin(`apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+  containers:
+  - name: main
+    image: nginx:1
+    volumeMounts: [{name: data, mountPath: /data}]
+  volumes:
+  - name: data
+    persistentVolumeClaim: {claimName: pinned}
+`, 'create', '-f', '-')
+      }
+      for (const name of ['pinned-a', 'pinned-b', 'pinned-c']) {
+        const wide = await until(`${name} Running`, ['get', 'pod', name, '-o', 'wide'], (o) => new RegExp(`^${name}\\s+1/1\\s+Running\\s`, 'm').test(o), 90_000)
+        assert.match(wide, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s/m)
+        assert.match(wide, new RegExp(`^${name}\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+10\\.244\\.\\d+\\.\\d+\\s+node-2\\s`, 'm'))
+        assert.doesNotMatch(k('describe', 'pod', name), /FailedMount/)
+      }
+      k('delete', 'pod', 'pinned-a', 'pinned-b', 'pinned-c')
+      k('delete', 'pvc', 'pinned')
+      k('delete', 'pv', 'pinned')
+    })
+
+    test('scheduling: a StatefulSet on the default class gets each claim provisioned on the node its pod was scheduled to', async () => {
+      kin(DYN.replace(/dyn/g, 'spread').replace('replicas: 2', 'replicas: 3'), 'apply', '-f', '-')
+      await until('spread READY 3/3', ['get', 'statefulset', 'spread'], (o) => /^spread\s+3\/3\s/m.test(o), 90_000)
+      for (const i of [0, 1, 2]) {
+        const claim = `data-spread-${i}`
+        const node = jsonpath('pod', `spread-${i}`, '{.spec.nodeName}')
+        assert.match(node, /^node-[1-3]$/)
+        assert.match(k('get', 'pvc', claim), new RegExp(`^${claim}\\s+Bound\\s+pvc-[0-9a-f-]{36}\\s+2Gi\\s+RWO\\s+standard\\s`, 'm'))
+        assert.equal(jsonpath('pvc', claim, '{.metadata.annotations.volume\\.kubernetes\\.io/selected-node}'), node)
+        const pv = jsonpath('pvc', claim, '{.spec.volumeName}')
+        assert.equal(jsonpath('pv', pv, '{.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values[0]}'), node)
+        const described = k('describe', 'pod', `spread-${i}`)
+        assert.match(described, new RegExp(`Scheduled\\s.*default-scheduler\\s+Successfully assigned default/spread-${i} to ${node}`))
+        // The scheduler binds the pod only once its claim is bound: the kubelet never waits.
+        assert.doesNotMatch(described, /FailedMount/)
+      }
+      k('delete', 'statefulset', 'spread')
+      await until('no spread pods', ['get', 'pods', '-l', 'app=spread', '-o', 'name'], (o) => o.trim() === '', 90_000)
+      k('delete', 'pvc', 'data-spread-0', 'data-spread-1', 'data-spread-2')
+    })
+
+    test('scheduling: a pod whose claim never binds (a class that does not exist) stays Pending with FailedScheduling', async () => {
+      kin(PVC('nowhere', 'no-such-class', '1Gi'), 'create', '-f', '-')
+      kin(`apiVersion: v1
+kind: Pod
+metadata:
+  name: stuck
+spec:
+  containers:
+  - name: main
+    image: nginx:1
+  volumes:
+  - name: data
+    persistentVolumeClaim: {claimName: nowhere}
+`, 'create', '-f', '-')
+      const msg = '0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.'
+      await until('FailedScheduling', ['describe', 'pod', 'stuck'], (o) => /Warning\s+FailedScheduling\s.*default-scheduler\s/.test(o) && o.includes(msg))
+      await sleep(2000)
+      assert.match(k('get', 'pod', 'stuck'), /^stuck\s+0\/1\s+Pending\s+0\s/m)
+      assert.equal(jsonpath('pod', 'stuck', '{.spec.nodeName}'), '')
+      assert.equal(jsonpath('pod', 'stuck', '{.status.conditions[?(@.type=="PodScheduled")].reason}'), 'Unschedulable')
+      assert.equal(jsonpath('pod', 'stuck', '{.status.conditions[?(@.type=="PodScheduled")].message}'), msg)
+      assert.match(k('get', 'pvc', 'nowhere'), /^nowhere\s+Pending\s+no-such-class\s/m)
+      k('delete', 'pod', 'stuck')
+      k('delete', 'pvc', 'nowhere')
+    })
   })
 }

@@ -139,6 +139,7 @@ export class FakeRuntime implements ContainerRuntime {
       id, podSandboxId, podUid: s.metadata.uid, name: config.name, attempt: config.attempt, image: config.image,
       imageRef: image?.id ?? config.image, state: 'created', createdAt: this.clock.now(),
       labels: { ...config.labels }, annotations: { ...config.annotations },
+      ...(config.mounts ? { mounts: config.mounts.map((m) => ({ ...m })) } : {}),
     })
     this.#emit({ type: 'ContainerCreated', containerId: id, podSandboxId, podUid: s.metadata.uid })
     return Promise.resolve(id)

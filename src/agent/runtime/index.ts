@@ -1,5 +1,5 @@
 export type {
-  ContainerConfig, ContainerFilter, ContainerRuntime, ContainerState, ContainerStatus, ImageStatus, PodSandboxConfig,
+  ContainerConfig, ContainerFilter, ContainerRuntime, ContainerState, ContainerStatus, ImageStatus, Mount, PodSandboxConfig,
   PodSandboxMetadata, PodSandboxStatus, RuntimeErrorCode, RuntimeEvent, RuntimeVersion, SandboxFilter, SandboxState,
 } from './types.js'
 export { RuntimeError, isRuntimeError, PROBE_ANNOTATION_PREFIX } from './types.js'

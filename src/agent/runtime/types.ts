@@ -49,6 +49,20 @@ export interface PodSandboxStatus {
   annotations: Record<string, string>
 }
 
+/**
+ * CRI Mount: a host directory inside the container. The agent passes one per volumeMount of
+ * a claim-backed volume; the simulated runtime records them (no real mounts), a real one
+ * would bind-mount `hostPath` at `containerPath`.
+ */
+export interface Mount {
+  /** the pod's volume name */
+  volumeName: string
+  containerPath: string
+  /** '' when the volume has no host directory (not a hostPath or local volume) */
+  hostPath: string
+  readonly: boolean
+}
+
 export interface ContainerConfig {
   name: string
   attempt: number
@@ -56,6 +70,7 @@ export interface ContainerConfig {
   command?: string[]
   args?: string[]
   env?: Array<{ name: string; value: string }>
+  mounts?: Mount[]
   labels: Record<string, string>
   annotations: Record<string, string>
 }
@@ -76,6 +91,8 @@ export interface ContainerStatus {
   exitCode?: number
   reason?: string
   message?: string
+  /** what the container was created with (CRI ContainerStatus.mounts) */
+  mounts?: Mount[]
   labels: Record<string, string>
   annotations: Record<string, string>
   /**

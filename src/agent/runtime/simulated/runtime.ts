@@ -199,6 +199,7 @@ export class SimulatedRuntime implements ContainerRuntime {
       status: {
         id, podSandboxId, podUid: s.status.metadata.uid, name: config.name, attempt: config.attempt, image: config.image,
         imageRef: image?.id ?? '', state: 'created', createdAt: now, labels: { ...config.labels }, annotations: { ...config.annotations },
+        ...(config.mounts ? { mounts: config.mounts.map((m) => ({ ...m })) } : {}),
       },
       sandbox: s,
       probes: parseProbes(config.annotations),
