@@ -17,6 +17,7 @@ import type { Stage } from '../agent/runtime/simulated/index.js'
 import { EventRecorder, SharedInformers } from '../controllers/common/index.js'
 import { NodeLifecycleController } from '../controllers/nodelifecycle/index.js'
 import { ApiEventRecorder, Scheduler } from '../scheduler/index.js'
+import type { ClaimObject, ClassObject, VolumeObject } from '../scheduler/index.js'
 import { logger } from '../lib/log.js'
 
 const log = logger('nodes')
@@ -81,8 +82,12 @@ export async function startNodeComponents(opts: StartNodesOptions & { kubeletEve
   const podInformer = informers.informer<PodObject>(PODS)
   const nodeInformer = informers.informer<NodeObject>(NODES)
 
+  // Claims, volumes and classes come from the shared set too (one watch each in the process).
+  const claimInformer = informers.informer<ClaimObject>(getResource('', 'persistentvolumeclaims'))
+  const volumeInformer = informers.informer<VolumeObject>(getResource('', 'persistentvolumes'))
+  const classInformer = informers.informer<ClassObject>(getResource('storage.k8s.io', 'storageclasses'))
   const scheduler = new Scheduler({
-    client, podInformer, nodeInformer,
+    client, podInformer, nodeInformer, claimInformer, volumeInformer, classInformer,
     events: new ApiEventRecorder(client, { component: 'default-scheduler', ...(opts.schedulerEventQps !== undefined ? { qps: opts.schedulerEventQps, burst: opts.schedulerEventQps * 10 } : {}) }),
   })
   const lifecycle = new NodeLifecycleController({
@@ -93,7 +98,7 @@ export async function startNodeComponents(opts: StartNodesOptions & { kubeletEve
   const kubelet = new ApiEventRecorder(opts.newClient(), { component: 'kubelet', qps: kubeletQps, burst: kubeletQps * 10 })
   const fleet = opts.nodes > 0
     ? new AgentFleet({
-      client: opts.newClient(), nodes: simulatedNodes(opts.nodes, stages), podInformer, nodeInformer,
+      client: opts.newClient(), nodes: simulatedNodes(opts.nodes, stages), podInformer, nodeInformer, claimInformer, volumeInformer,
       events: (node) => kubelet.forHost(node),
       ...(graceMs !== undefined ? { heartbeat: { intervalMs: Math.max(1000, Math.min(10_000, Math.floor(graceMs / 4))) } } : {}),
     })

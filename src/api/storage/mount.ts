@@ -5,8 +5,7 @@
  * kubelet's message. When ready, the answer lists what to "mount": for the simulated runtime
  * that is data (volume name → host directory); for containerd, bind mounts of the same paths.
  *
- * Pure, and imports nothing but types: the agent may not import controllers, so move this
- * file to the agent (or to `src/api/`) to call it there.
+ * Pure, and imports nothing but types; the node agent calls it before creating a sandbox.
  */
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js'
 

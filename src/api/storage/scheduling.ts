@@ -16,9 +16,8 @@
  *   write `volume.kubernetes.io/selected-node` on the pod's unbound WaitForFirstConsumer
  *   claims; the binder then binds a static volume there or asks the provisioner.
  *
- * This file imports only `api` and its sibling pure helpers: since the scheduler may not
- * import controllers, move `helpers.ts`, `matching.ts` and this file together under the
- * scheduler (or `src/api/`) to use them there.
+ * Pure (only `api` and its sibling helpers), so the scheduler, the binder and the agent all
+ * share it from `src/api/storage`.
  */
 import type { Node, PersistentVolume, PersistentVolumeClaim, Pod, TopologySelectorTerm } from 'kubernetes-types/core/v1.js'
 import type { StorageClass } from 'kubernetes-types/storage/v1.js'
