@@ -161,7 +161,7 @@ export class Registry {
     } else if (opts.subresource === 'status') {
       obj = keepAllButStatus(input, old)
     } else {
-      obj = clone(input)
+      obj = input // callers hand over a private copy (decoded body or guaranteedUpdate's clone)
       if (strategy.statusSubresource && !opts.allowStatusAndSpec) keepStatus(obj, old)
     }
     // Server-owned metadata never changes through an update.

@@ -3,6 +3,7 @@
  * and Go-compatible text (encoding/json output, `%v`/`%q` formatting) so that
  * messages and annotations read as upstream's do.
  */
+import { clone } from '../../api/index.js'
 import { isPlainObject } from '../../api/index.js'
 
 export type JsonObject = Record<string, unknown>
@@ -30,7 +31,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 
 /** Deep copy of JSON data (no functions, dates or cycles expected). */
 export function cloneJson<T>(v: T): T {
-  return v === undefined ? v : structuredClone(v)
+  return clone(v)
 }
 
 /**
