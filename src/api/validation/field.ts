@@ -117,38 +117,8 @@ export const fe = {
   notFound: (path: string, value: unknown, detail = ''): FieldError => mk(path, 'FieldValueNotFound' as FieldErrorType, value, detail, true),
 }
 
-const TEXT: Record<string, string> = {
-  FieldValueInvalid: 'Invalid value',
-  FieldValueRequired: 'Required value',
-  FieldValueNotSupported: 'Unsupported value',
-  FieldValueForbidden: 'Forbidden',
-  FieldValueDuplicate: 'Duplicate value',
-  FieldValueTooLong: 'Too long',
-  FieldValueTooMany: 'Too many',
-  FieldValueTypeInvalid: 'Invalid value',
-  FieldValueNotFound: 'Not found',
-}
-
-function renderValue(v: unknown): string {
-  if (isGoValue(v)) return v.goText
-  if (typeof v === 'string') return goQuote(v)
-  if (v === null || v === undefined) return 'null'
-  if (typeof v === 'object') return JSON.stringify(v)
-  return String(v)
-}
-
-/**
- * Upstream's field.Error.Error() text, independent of errors.ts (which lacks the
- * NotFound type and TooMany's value). Used by tests and offered to the API server.
- */
-export function upstreamFieldErrorText(e: FieldError): string {
-  const t = TEXT[e.type] ?? e.type
-  const showValue = e.type !== 'FieldValueRequired' && e.type !== 'FieldValueForbidden' && e.type !== 'FieldValueTooLong'
-  let s = `${e.field}: ${t}`
-  if (showValue && 'value' in e) s += `: ${renderValue(e.value)}`
-  if (e.detail) s += `: ${e.detail}`
-  return s
-}
+/** Upstream's field.Error.Error() text: errors.ts renders it (one renderer for the server and tests). */
+export const upstreamFieldErrorText = formatFieldError
 
 /** Removes errors whose printed text repeats an earlier one (upstream's ErrorList.ToAggregate). */
 export function dedupe(errs: readonly FieldError[]): FieldError[] {
