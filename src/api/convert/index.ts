@@ -7,9 +7,10 @@
  */
 import type { KubeObject } from '../object.js'
 import { RESOURCES, apiVersionOf } from '../resources.js'
+import { TEMPLATE_GENERATION_ANNOTATION, defaultDaemonSetStrategy } from '../defaults/daemonset.js'
 import { ensure, isObj, num, obj, setDefault, str, type J } from '../validation/json.js'
 
-export const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation'
+export { TEMPLATE_GENERATION_ANNOTATION }
 
 const LEGACY: ReadonlyArray<{ apiVersion: string; kind: string; storage: string }> = [
   { apiVersion: 'extensions/v1beta1', kind: 'DaemonSet', storage: 'apps/v1' },
@@ -42,15 +43,7 @@ function defaultSelectorFromTemplate(o: J): void {
 function extensionsDaemonSet(o: J): void {
   defaultSelectorFromTemplate(o)
   const spec = ensure(o, 'spec')
-  const us = ensure(spec, 'updateStrategy')
-  setDefault(us, 'type', 'OnDelete')
-  if (us['type'] === 'RollingUpdate') {
-    const ru = ensure(us, 'rollingUpdate')
-    setDefault(ru, 'maxUnavailable', 1)
-    // internal maxSurge is a plain IntOrString: absent converts to 0
-    setDefault(ru, 'maxSurge', 0)
-  }
-  setDefault(spec, 'revisionHistoryLimit', 10)
+  defaultDaemonSetStrategy(spec, 'OnDelete')
   // spec.templateGeneration maps to the apps/v1 annotation
   const tg = num(spec['templateGeneration'])
   delete spec['templateGeneration']
@@ -59,15 +52,7 @@ function extensionsDaemonSet(o: J): void {
 
 /** apps/v1beta2 SetDefaults_DaemonSet (same as apps/v1). */
 function v1beta2DaemonSet(o: J): void {
-  const spec = ensure(o, 'spec')
-  const us = ensure(spec, 'updateStrategy')
-  setDefault(us, 'type', 'RollingUpdate')
-  if (us['type'] === 'RollingUpdate') {
-    const ru = ensure(us, 'rollingUpdate')
-    setDefault(ru, 'maxUnavailable', 1)
-    setDefault(ru, 'maxSurge', 0)
-  }
-  setDefault(spec, 'revisionHistoryLimit', 10)
+  defaultDaemonSetStrategy(ensure(o, 'spec'), 'RollingUpdate')
 }
 
 /** apps/v1beta1 SetDefaults_StatefulSet, then conversion (partition is a plain int32 internally). */

@@ -9,9 +9,10 @@
 import type { Pod } from 'kubernetes-types/core/v1.js'
 import type { KubeObject } from '../object.js'
 import { tryParseQuantity } from '../quantity/index.js'
+import { TEMPLATE_GENERATION_ANNOTATION, defaultDaemonSetStrategy } from './daemonset.js'
 import { arr, deepEqual, ensure, isObj, num, obj, objs, semanticEqual, setDefault, str, type J } from '../validation/json.js'
 
-export const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation'
+export { TEMPLATE_GENERATION_ANNOTATION } from './daemonset.js'
 
 /** Feature gates that change defaults. */
 export const featureGates = {
@@ -241,14 +242,7 @@ function defaultStatefulSet(sts: J): void {
 
 function defaultDaemonSet(ds: J): void {
   const spec = ensure(ds, 'spec')
-  const us = ensure(spec, 'updateStrategy')
-  setDefault(us, 'type', 'RollingUpdate')
-  if (us['type'] === 'RollingUpdate') {
-    const ru = ensure(us, 'rollingUpdate')
-    setDefault(ru, 'maxUnavailable', 1)
-    setDefault(ru, 'maxSurge', 0)
-  }
-  setDefault(spec, 'revisionHistoryLimit', 10)
+  defaultDaemonSetStrategy(spec, 'RollingUpdate')
   defaultPodTemplate(spec['template'])
   const ann = ensure(ensure(ds, 'metadata'), 'annotations')
   setDefault(ann, TEMPLATE_GENERATION_ANNOTATION, '1')
