@@ -108,17 +108,18 @@ export class Registry {
   async update(info: ResourceInfo, namespace: string | undefined, name: string, input: KubeObject, opts: WriteOptions): Promise<{ obj: KubeObject; created: boolean }> {
     const key = this.key(info, namespace, name)
     await this.cache.fresh()
-    const current = this.cache.get(key)
-    if (!current) {
+    if (!this.cache.get(key)) {
       const strategy = strategyFor(info)
       if (!strategy.allowCreateOnUpdate || opts.subresource) throw notFound(info, name)
       return { obj: await this.create(info, namespace, input, opts), created: true }
     }
-    const wanted = input.metadata.resourceVersion
-    if (wanted && wanted !== current.obj.metadata.resourceVersion) {
-      throw conflict(info, name, 'the object has been modified; please apply your changes to the latest version and try again')
-    }
-    const obj = await this.#writeUpdate(info, key, current.obj, input, opts)
+    // Without a resourceVersion a PUT is unconditional: a lost race is retried (upstream's
+    // GuaranteedUpdate); with one, the check in guaranteedUpdate makes it a 409.
+    const obj = await this.guaranteedUpdate(info, namespace, name, (current) => {
+      const body = clone(input) // #writeUpdate takes ownership of what it is given
+      if (!body.metadata.resourceVersion) body.metadata.resourceVersion = current.metadata.resourceVersion
+      return body
+    }, opts)
     return { obj, created: false }
   }
 
@@ -141,7 +142,9 @@ export class Registry {
       try {
         return await this.#writeUpdate(info, key, current.obj, updated, opts)
       } catch (e) {
-        if (e instanceof ApiError && e.reason === 'Conflict' && attempt < 5 && !wanted) continue
+        // A lost race is retried against the newer object: a caller that pinned a
+        // resourceVersion then fails the precondition check above, as upstream's does.
+        if (e instanceof ApiError && e.reason === 'Conflict' && attempt < 5) continue
         throw e
       }
     }

@@ -42,6 +42,12 @@ test('update with a stale resourceVersion is a 409 Conflict', async () => {
   await assert.rejects(client.update(CM, { ...obj, data: { a: '3' } }), isConflict)
 })
 
+test('a patch pinning a stale resourceVersion is still a 409', async () => {
+  const obj = await client.create(CM, 'default', cm('pinned'))
+  await client.patch(CM, 'default', 'pinned', { data: { a: '2' } }, { type: 'merge' })
+  await assert.rejects(client.patch(CM, 'default', 'pinned', { metadata: { resourceVersion: obj.metadata.resourceVersion }, data: { a: '3' } }, { type: 'merge' }), isConflict)
+})
+
 test('generateName appends five random characters', async () => {
   const obj = await client.create(CM, 'default', { metadata: { generateName: 'gen-' } })
   assert.match(obj.metadata.name ?? '', /^gen-[a-z0-9]{5}$/)
