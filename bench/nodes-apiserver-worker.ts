@@ -4,6 +4,7 @@
  * and, on request, its memory figures.
  */
 import { parentPort, workerData } from 'node:worker_threads'
+import { getHeapStatistics } from 'node:v8'
 import { ApiServer } from '../src/apiserver/index.js'
 import { MemoryStore } from '../src/storage/memory/memory-store.js'
 import { openStore } from '../src/storage/open-store.js'
@@ -14,6 +15,7 @@ const server = new ApiServer({ store })
 const url = await server.start(0, '127.0.0.1')
 parentPort?.postMessage({ url })
 parentPort?.on('message', (m: unknown) => {
+  if (m === 'heap') parentPort?.postMessage({ heapUsed: getHeapStatistics().used_heap_size })
   if (m === 'stop') {
     void server.stop().then(() => store.close()).then(() => parentPort?.postMessage({ stopped: true }))
   }

@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { getHeapStatistics } from 'node:v8'
 import { ApiServer } from '../src/apiserver/index.js'
 import { MemoryStore } from '../src/storage/memory/memory-store.js'
 import { openStore } from '../src/storage/open-store.js'
@@ -60,6 +61,8 @@ export interface NodesBenchResult {
   apiProbeP50Ms: number
   apiProbeP99Ms: number
   peakRssMiB: number
+  /** V8 heap in use when the last pod went Running, per thread (apiServerThread 0 when in-process) */
+  heapMiB: { main: number; apiServerThread: number }
   scheduler: { scheduled: number; bound: number; bindErrors: number; unschedulable: number }
   agent: { syncs: number; syncErrors: number; nodeStatusWrites: number; podStatusWrites: number }
   lifecycle: { markedUnknown: number; evictions: number }
@@ -84,6 +87,7 @@ export async function benchNodes(opts: NodesBenchOptions = {}): Promise<NodesBen
   const dataDir = mkdtempSync(join(tmpdir(), 'kubeling-nodes-bench-'))
   const storeUrl = storeKind === 'memory' ? 'memory://' : `sqlite://${join(dataDir, 'state.db')}`
   let stopServer: () => Promise<void>
+  let serverHeapUsed: () => Promise<number> = () => Promise.resolve(0)
   let url: string
   if (opts.apiServerThread) {
     // Same process, second core: the API server in a worker thread.
@@ -92,9 +96,18 @@ export async function benchNodes(opts: NodesBenchOptions = {}): Promise<NodesBen
       worker.once('message', (m: { url: string }) => resolve(m.url))
       worker.once('error', reject)
     })
+    const ask = <T>(request: string, field: string): Promise<T> => new Promise((resolve) => {
+      const on = (m: Record<string, unknown>): void => {
+        if (!(field in m)) return
+        worker.off('message', on)
+        resolve(m[field] as T)
+      }
+      worker.on('message', on)
+      worker.postMessage(request)
+    })
+    serverHeapUsed = () => ask<number>('heap', 'heapUsed')
     stopServer = async () => {
-      worker.postMessage('stop')
-      await new Promise((r) => worker.once('message', r))
+      await ask('stop', 'stopped')
       await worker.terminate()
     }
   } else {
@@ -166,6 +179,10 @@ export async function benchNodes(opts: NodesBenchOptions = {}): Promise<NodesBen
       }
     }
     const allRunningMs = performance.now() - tCreate
+    const heapMiB = {
+      main: Math.round(getHeapStatistics().used_heap_size / 2 ** 20),
+      apiServerThread: Math.round((await serverHeapUsed()) / 2 ** 20),
+    }
     if (process.env['BENCH_HEAP']) {
       const { writeHeapSnapshot } = await import('node:v8')
       ;(globalThis as { gc?: () => void }).gc?.()
@@ -191,6 +208,7 @@ export async function benchNodes(opts: NodesBenchOptions = {}): Promise<NodesBen
       apiProbeP50Ms: round(percentile(probeLatencies, 50)),
       apiProbeP99Ms: round(percentile(probeLatencies, 99)),
       peakRssMiB: Math.round(peakRss / 2 ** 20),
+      heapMiB,
       scheduler: { ...c.scheduler.stats },
       lifecycle: { markedUnknown: c.lifecycle.stats.markedUnknown, evictions: c.lifecycle.stats.evictions },
       agent: c.fleet ? { syncs: c.fleet.stats.syncs, syncErrors: c.fleet.stats.syncErrors, nodeStatusWrites: c.fleet.stats.nodeStatusWrites, podStatusWrites: c.fleet.stats.statusWrites } : { syncs: 0, syncErrors: 0, nodeStatusWrites: 0, podStatusWrites: 0 },

@@ -16,7 +16,8 @@ import { admitCreate, admitUpdate } from './admission.js'
 import { validateCreate, validateStatusUpdate, validateUpdate } from '../api/validation/index.js'
 import { isStoreError } from '../storage/index.js'
 import type { Store } from '../storage/index.js'
-import { decodeEntry, encodeObject, objectKey } from './codec.js'
+import { decodeEntry, encodeObject, encodeText, objectKey, rememberJson, withResourceVersion } from './codec.js'
+import type { Entry } from '../storage/index.js'
 import { keepAllButStatus, keepStatus, specPart, strategyFor } from './strategy.js'
 import type { WatchCache } from './watch-cache.js'
 import { trackUpdate } from './patch/index.js'
@@ -93,8 +94,8 @@ export class Registry {
     const tracked = opts.skipFieldTracking ? obj : trackUpdate(undefined, obj, { manager: opts.fieldManager, gvk: gvkOf(info), now: now() })
     if (opts.dryRun) return tracked
     try {
-      const entry = await this.store.create(this.key(info, namespace, meta.name ?? ''), encodeObject(tracked))
-      return decodeEntry(entry)
+      const key = this.key(info, namespace, meta.name ?? '')
+      return await this.#persist(key, tracked, (bytes) => this.store.create(key, bytes))
     } catch (e) {
       if (isStoreError(e, 'AlreadyExists')) throw alreadyExists(info, meta.name ?? '')
       throw e
@@ -204,14 +205,33 @@ export class Registry {
       return this.#remove(info, key, old)
     }
     try {
-      const entry = await this.store.update(key, encodeObject(tracked), Number(old.metadata.resourceVersion))
-      return decodeEntry(entry)
+      return await this.#persist(key, tracked, (bytes) => this.store.update(key, bytes, Number(old.metadata.resourceVersion)))
     } catch (e) {
       if (isStoreError(e, 'Conflict')) {
         throw conflict(info, name, 'the object has been modified; please apply your changes to the latest version and try again')
       }
       if (isStoreError(e, 'NotFound')) throw notFound(info, name)
       throw e
+    }
+  }
+
+  /**
+   * Writes `obj` and returns it at its new resourceVersion: from then on it is the cached
+   * object itself (the cache adopts it rather than decoding the write), so callers must not
+   * mutate it. Its response text is remembered for the handler that sends it.
+   */
+  async #persist(key: string, obj: KubeObject, write: (bytes: Uint8Array) => Promise<Entry>): Promise<KubeObject> {
+    const text = encodeText(obj)
+    const bytes = Buffer.from(text)
+    const withdraw = this.cache.expect(key, bytes, obj)
+    try {
+      const entry = await write(bytes)
+      obj.metadata.resourceVersion = String(entry.modRevision)
+      const json = withResourceVersion(text, entry.modRevision)
+      if (json !== undefined) rememberJson(obj, json)
+      return obj
+    } finally {
+      withdraw()
     }
   }
 

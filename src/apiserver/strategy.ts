@@ -49,7 +49,9 @@ export function strategyFor(info: ResourceInfo): Strategy {
 
 /** Status-subresource writes change only status (and never spec or most of metadata). */
 export function keepAllButStatus(updated: KubeObject, old: KubeObject): KubeObject {
-  const out = clone(old)
+  // Everything but metadata is shared with the stored object, never copied: the write path
+  // does not touch spec on a status write, and the field diff skips identical subtrees.
+  const out: KubeObject = { ...old, metadata: clone(old.metadata) }
   if ('status' in updated) out['status'] = updated['status']
   else delete out['status']
   out.metadata.resourceVersion = updated.metadata.resourceVersion ?? old.metadata.resourceVersion

@@ -10,7 +10,8 @@
  */
 import type { KubeObject } from '../api/index.js'
 import type { Store, StoreEvent } from '../storage/index.js'
-import { decodeEntry } from './codec.js'
+import { decodeEntry, entryText, withResourceVersion } from './codec.js'
+import type { Entry } from '../storage/index.js'
 import { logger } from '../lib/log.js'
 
 const log = logger('watch-cache')
@@ -27,7 +28,15 @@ export interface CacheEvent {
   rev: number
   obj: KubeObject
   prev: KubeObject | undefined
+  /**
+   * `obj` as JSON, spliced from the stored text: available while the event is being
+   * dispatched to live watchers (so N watchers share one encoding), undefined afterwards
+   * (replays from the window encode again rather than the window holding every text).
+   */
+  json(): string | undefined
 }
+
+const noText = (): undefined => undefined
 
 export type CacheListener = (ev: CacheEvent) => void
 
@@ -41,6 +50,7 @@ export class WatchCache {
   #waiters: Array<{ rev: number; resolve: () => void }> = []
   #abort = new AbortController()
   #running: Promise<void> | undefined
+  #expected = new Map<string, Array<{ bytes: Uint8Array; obj: KubeObject }>>()
 
   constructor(private readonly store: Store, private readonly windowSize = 25_000) {}
 
@@ -76,14 +86,17 @@ export class WatchCache {
     const bucket = this.#bucket(key)
     const prev = bucket.get(key)?.obj
     let cev: CacheEvent
+    const rev = ev.entry.modRevision
+    const stored = ev.type === 'put' ? ev.entry : { ...ev.prev, modRevision: rev }
+    let text: string | undefined
+    const json = (): string | undefined => (text ??= withResourceVersion(entryText(stored), rev))
     if (ev.type === 'put') {
-      const obj = decodeEntry(ev.entry)
-      bucket.set(key, { key, obj, rev: ev.entry.modRevision })
-      cev = { type: prev ? 'MODIFIED' : 'ADDED', key, rev: ev.entry.modRevision, obj, prev }
+      const obj = this.#adopt(ev.entry)
+      bucket.set(key, { key, obj, rev })
+      cev = { type: prev ? 'MODIFIED' : 'ADDED', key, rev, obj, prev, json }
     } else {
       bucket.delete(key)
-      const last = decodeEntry({ ...ev.prev, modRevision: ev.entry.modRevision })
-      cev = { type: 'DELETED', key, rev: ev.entry.modRevision, obj: last, prev }
+      cev = { type: 'DELETED', key, rev, obj: decodeEntry(stored), prev, json }
     }
     this.#rev = ev.entry.modRevision
     this.#window.push(cev)
@@ -96,8 +109,39 @@ export class WatchCache {
       }
     }
     for (const l of this.#listeners) if (key.startsWith(l.prefix)) l.fn(cev)
+    cev.json = noText
     while (this.#waiters.length > 0 && this.#waiters[0]!.rev <= this.#rev) this.#waiters.shift()!.resolve()
     if (this.#waiters.length > 0) this.#waiters = this.#waiters.filter((w) => (w.rev <= this.#rev ? (w.resolve(), false) : true))
+  }
+
+  /**
+   * The registry announces the object it is about to write: when the write arrives from the
+   * store byte for byte, the cache keeps that object instead of decoding the bytes again.
+   * Returns a function that withdraws the announcement (after the write, whatever its fate).
+   */
+  expect(key: string, bytes: Uint8Array, obj: KubeObject): () => void {
+    let list = this.#expected.get(key)
+    if (!list) this.#expected.set(key, (list = []))
+    const item = { bytes, obj }
+    list.push(item)
+    return () => this.#withdraw(key, item)
+  }
+
+  #withdraw(key: string, item: { bytes: Uint8Array; obj: KubeObject }): void {
+    const list = this.#expected.get(key)
+    if (!list) return
+    const i = list.indexOf(item)
+    if (i >= 0) list.splice(i, 1)
+    if (list.length === 0) this.#expected.delete(key)
+  }
+
+  #adopt(entry: Entry): KubeObject {
+    const list = this.#expected.get(entry.key)
+    const match = list?.find((x) => Buffer.compare(x.bytes, entry.value) === 0)
+    if (!match) return decodeEntry(entry)
+    this.#withdraw(entry.key, match)
+    match.obj.metadata.resourceVersion = String(entry.modRevision)
+    return match.obj
   }
 
   get revision(): number {

@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Node, Pod } from 'kubernetes-types/core/v1.js'
-import { preFilter, runFilters } from './filters.js'
+import { activeFilters, DEFAULT_FILTERS, preFilter, runFilters } from './filters.js'
 import { podInfo } from './pod-info.js'
 import { allocatable, labels, makeNode, makePod, onNode, requests, snapshotOf } from './testing.js'
 import type { Mut } from './testing.js'
@@ -99,7 +99,19 @@ for (const c of cases) {
     const snap = snapshotOf([node, makeNode('n2')], c.existing ?? [])
     const pod = podInfo(makePod('p', ...c.pod))
     const nodeInfo = snap.byName.get('n1')!
-    const got = runFilters(pod, nodeInfo, preFilter(pod, snap))
+    const state = preFilter(pod, snap)
+    const got = runFilters(pod, nodeInfo, state)
     assert.deepEqual(got && { plugin: got.plugin, code: got.code, reasons: [...got.reasons] }, c.want)
+    // PreFilter Skip only drops filters that cannot fail: same verdict with the active ones
+    const active = activeFilters(pod, state)
+    assert.deepEqual(runFilters(pod, nodeInfo, state, active), got)
+    if (c.want) assert.ok(active.some((f) => f.name === c.want?.plugin), `${c.want.plugin} must not be skipped`)
   })
 }
+
+test('filters: a plain pod skips NodeName, NodeAffinity, NodePorts and InterPodAffinity', () => {
+  const snap = snapshotOf([makeNode('n1')])
+  const pod = podInfo(makePod('p'))
+  assert.deepEqual(activeFilters(pod, preFilter(pod, snap)).map((f) => f.name), ['NodeUnschedulable', 'TaintToleration', 'NodeResourcesFit'])
+  assert.equal(DEFAULT_FILTERS.length, 7)
+})

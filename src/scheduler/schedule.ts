@@ -11,7 +11,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js'
 import type { NodeInfo, Snapshot } from './node-info.js'
 import { podInfo } from './pod-info.js'
 import type { PodInfo } from './pod-info.js'
-import { DEFAULT_FILTERS, preFilter, runFilters } from './filters.js'
+import { activeFilters, DEFAULT_FILTERS, preFilter, runFilters } from './filters.js'
 import type { Filter, FilterStatus } from './filters.js'
 import { DEFAULT_SCORES, preScore } from './scores.js'
 import type { Score } from './scores.js'
@@ -90,7 +90,7 @@ export function schedulePod(input: Pod | PodInfo, snapshot: Snapshot, opts: Sche
   const start = n === 0 ? 0 : (opts.startIndex ?? 0) % n
   if (n === 0) return { type: 'unschedulable', message: NO_NODES_AVAILABLE, statuses: new Map(), nextStartIndex: 0 }
   const state = preFilter(pod, snapshot)
-  const filters = opts.filters ?? DEFAULT_FILTERS
+  const filters = activeFilters(pod, state, opts.filters ?? DEFAULT_FILTERS)
   // Nodes outside a PreFilter result are not evaluated and, as upstream since 1.32, not
   // counted in the message either.
   const pinned = state.nodeNames

@@ -9,6 +9,7 @@ import { readObject } from './decode.js'
 import { readList } from './list.js'
 import { parseSelection } from './selection.js'
 import { toResponseVersion } from './convert.js'
+import { takeJson } from '../codec.js'
 
 function send(ctx: RequestContext, code: number, obj: KubeObject): void {
   const headers: Record<string, string> = {}
@@ -18,7 +19,8 @@ function send(ctx: RequestContext, code: number, obj: KubeObject): void {
     sendJson(ctx.res, code, renderTable(ctx.info, [obj], table, ctx.query, { resourceVersion: obj.metadata.resourceVersion ?? '' }), headers)
     return
   }
-  sendJson(ctx.res, code, toResponseVersion(ctx, obj), headers)
+  const out = toResponseVersion(ctx, obj)
+  sendJson(ctx.res, code, (out === obj ? takeJson(obj) : undefined) ?? out, headers)
 }
 
 export { send as sendObject }

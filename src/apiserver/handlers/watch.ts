@@ -48,11 +48,14 @@ export async function handleWatch(ctx: RequestContext): Promise<void> {
   res.flushHeaders()
 
   let headerSent = false
-  const encode = (type: string, obj: KubeObject): string => {
+  const encode = (type: string, obj: KubeObject, ev?: CacheEvent): string => {
     let out: unknown = toResponseVersion(ctx, obj)
     if (table && type !== 'BOOKMARK' && type !== 'ERROR') {
       out = renderTable(info, [obj], table, q, { resourceVersion: obj.metadata.resourceVersion ?? '' }, headerSent)
       headerSent = true
+    } else if (out === obj && ev) {
+      const text = ev.json() // shared by every watcher of this event
+      if (text !== undefined) return `{"type":"${type}","object":${text}}\n`
     }
     return JSON.stringify({ type, object: out }) + '\n'
   }
@@ -75,10 +78,10 @@ export async function handleWatch(ctx: RequestContext): Promise<void> {
     const now = sel.matches(ev.obj)
     const before = ev.prev !== undefined && sel.matches(ev.prev)
     if (ev.type === 'DELETED') {
-      if (before) write(encode('DELETED', ev.obj))
-    } else if (now && (before || ev.type === 'ADDED')) write(encode(ev.type === 'ADDED' && !before ? 'ADDED' : 'MODIFIED', ev.obj))
-    else if (now) write(encode('ADDED', ev.obj))
-    else if (before) write(encode('DELETED', ev.obj))
+      if (before) write(encode('DELETED', ev.obj, ev))
+    } else if (now && (before || ev.type === 'ADDED')) write(encode(ev.type === 'ADDED' && !before ? 'ADDED' : 'MODIFIED', ev.obj, ev))
+    else if (now) write(encode('ADDED', ev.obj, ev))
+    else if (before) write(encode('DELETED', ev.obj, ev))
   }
 
   // Snapshot and subscription happen in one synchronous step, so no event is missed or doubled.

@@ -54,6 +54,7 @@ function isEmpty(v: unknown): boolean {
 }
 
 function walk(l: unknown, r: unknown, shape: Shape, path: PathElement[], out: Comparison): void {
+  if (l === r) return // one shared subtree (a status write keeps the stored spec): nothing changed there
   const kl = l === undefined ? undefined : kindOf(l)
   const kr = r === undefined ? undefined : kindOf(r)
   let kind = (kr ?? kl) as Kind
