@@ -1,6 +1,6 @@
 export { Client } from './client.js'
 export type { ClientOptions, DeleteOptions, ListOptions, PatchType, WatchOptions } from './client.js'
-export { Informer, cacheKey, sleep } from './informer.js'
+export { Informer, cacheKey, sleep, stripManagedFields } from './informer.js'
 export type { InformerHandlers, InformerOptions } from './informer.js'
 export { WorkQueue } from './workqueue.js'
 export type { RateLimiterOptions } from './workqueue.js'

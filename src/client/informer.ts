@@ -19,6 +19,15 @@ export interface InformerOptions {
   namespace?: string
   labelSelector?: string
   fieldSelector?: string
+  /** applied to every object before it is cached (upstream's SetTransform), e.g. to drop fields nobody here reads */
+  transform?: (obj: KubeObject) => KubeObject
+}
+
+/** Drops metadata.managedFields: what upstream's scheduler and controller manager do to their informers. */
+export function stripManagedFields<T extends KubeObject>(obj: T): T {
+  if (obj.metadata?.managedFields === undefined) return obj
+  const { managedFields: _m, ...metadata } = obj.metadata
+  return { ...obj, metadata }
 }
 
 export const cacheKey = (obj: KubeObject): string =>
@@ -84,7 +93,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         limit: 5000,
         ...(cont ? { continue: cont } : {}),
       })
-      for (const item of page.items) fresh.set(cacheKey(item), item)
+      for (const item of page.items) fresh.set(cacheKey(item), this.#transform(item))
       cont = page.metadata.continue
       rv = page.metadata.resourceVersion ?? rv
     } while (cont)
@@ -111,7 +120,7 @@ export class Informer<T extends KubeObject = KubeObject> {
       ...(this.opts.fieldSelector ? { fieldSelector: this.opts.fieldSelector } : {}),
     }, signal)
     for await (const ev of events) {
-      const obj = ev.object
+      const obj = ev.type === 'ERROR' || ev.type === 'BOOKMARK' ? ev.object : this.#transform(ev.object)
       if (ev.type === 'ERROR') {
         const code = (obj as unknown as { code?: number }).code
         if (code === 410) this.#rv = '' // too old: relist
@@ -130,6 +139,10 @@ export class Informer<T extends KubeObject = KubeObject> {
         else this.#emit('add', obj)
       }
     }
+  }
+
+  #transform(obj: T): T {
+    return this.opts.transform ? this.opts.transform(obj) as T : obj
   }
 
   #emit(kind: 'add' | 'update' | 'delete', obj: T, prev?: T): void {

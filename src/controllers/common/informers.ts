@@ -4,21 +4,26 @@
  * controller UID …) so a reconcile never scans every object in the cluster.
  */
 import type { KubeObject, ResourceInfo } from '../../api/index.js'
-import { Informer, cacheKey } from '../../client/index.js'
-import type { Client, InformerHandlers } from '../../client/index.js'
+import { Informer, cacheKey, stripManagedFields } from '../../client/index.js'
+import type { Client, InformerHandlers, InformerOptions } from '../../client/index.js'
 
 export class SharedInformers {
   #informers = new Map<string, Informer>()
   #signal: AbortSignal | undefined
 
-  constructor(private readonly client: Client) {}
+  /**
+   * By default cached objects lose metadata.managedFields, as upstream's scheduler and
+   * controller manager do: no in-process component reads them, and they are near half of
+   * a pod's bytes (150k pods in one process is the scale target).
+   */
+  constructor(private readonly client: Client, private readonly opts: Pick<InformerOptions, 'transform'> = { transform: stripManagedFields }) {}
 
   /** The informer for `info`, created (and started, if the set is running) on first use. */
   informer<T extends KubeObject = KubeObject>(info: ResourceInfo): Informer<T> {
     const id = `${info.group}/${info.resource}`
     let inf = this.#informers.get(id)
     if (!inf) {
-      inf = new Informer(this.client, info)
+      inf = new Informer(this.client, info, this.opts)
       this.#informers.set(id, inf)
       if (this.#signal) void inf.run(this.#signal)
     }
