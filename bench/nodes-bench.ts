@@ -9,8 +9,8 @@
  *   - peak RSS of the whole process.
  *
  * `node dist/bench/nodes-bench.js` — BENCH_NODES, BENCH_PODS, BENCH_STORE (sqlite|memory,
- * default sqlite), BENCH_CONCURRENCY (create clients, default 64), BENCH_APISERVER_THREAD=1 (the
- * API server in a worker thread: one process, two cores); BENCH_QUICK=1 runs 200
+ * default sqlite), BENCH_CONCURRENCY (create clients, default 64), BENCH_APISERVER_THREAD=0 (the
+ * API server in the main thread instead of its own worker thread, as `kubeling up` runs it); BENCH_QUICK=1 runs 200
  * nodes and 6,000 pods. Pods carry `kubeling.dev/start-delay: "0"` and a tagged image, so the
  * default stages start them at once and pull the image once per node (KWOK's default).
  */
@@ -18,7 +18,6 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
 import { getHeapStatistics } from 'node:v8'
 import { ApiServer } from '../src/apiserver/index.js'
 import { MemoryStore } from '../src/storage/memory/memory-store.js'
@@ -29,6 +28,7 @@ import { getResource } from '../src/api/index.js'
 import type { KubeObject } from '../src/api/index.js'
 import { SharedInformers } from '../src/controllers/index.js'
 import { startNodeComponents } from '../src/cmd/start-nodes.js'
+import { ApiServerThread } from '../src/cmd/api-server-thread.js'
 import { percentile, round, runConcurrent } from './stats.js'
 
 const PODS = getResource('', 'pods')
@@ -90,26 +90,11 @@ export async function benchNodes(opts: NodesBenchOptions = {}): Promise<NodesBen
   let serverHeapUsed: () => Promise<number> = () => Promise.resolve(0)
   let url: string
   if (opts.apiServerThread) {
-    // Same process, second core: the API server in a worker thread.
-    const worker = new Worker(fileURLToPath(new URL('./nodes-apiserver-worker.js', import.meta.url)), { workerData: { storeUrl } })
-    url = await new Promise<string>((resolve, reject) => {
-      worker.once('message', (m: { url: string }) => resolve(m.url))
-      worker.once('error', reject)
-    })
-    const ask = <T>(request: string, field: string): Promise<T> => new Promise((resolve) => {
-      const on = (m: Record<string, unknown>): void => {
-        if (!(field in m)) return
-        worker.off('message', on)
-        resolve(m[field] as T)
-      }
-      worker.on('message', on)
-      worker.postMessage(request)
-    })
-    serverHeapUsed = () => ask<number>('heap', 'heapUsed')
-    stopServer = async () => {
-      await ask('stop', 'stopped')
-      await worker.terminate()
-    }
+    // As `kubeling up` runs it: same process, its own thread (and young generation).
+    const thread = await ApiServerThread.start({ storeUrl, port: 0, address: '127.0.0.1' })
+    url = thread.url
+    serverHeapUsed = () => thread.heapUsed()
+    stopServer = () => thread.stop()
   } else {
     const store: Store = storeKind === 'memory' ? new MemoryStore() : await openStore(storeUrl)
     const server = new ApiServer({ store })
@@ -230,7 +215,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     pods: num('BENCH_PODS', quick ? 6000 : 150_000),
     store: process.env['BENCH_STORE'] === 'memory' ? 'memory' : 'sqlite',
     concurrency: num('BENCH_CONCURRENCY', 64),
-    apiServerThread: process.env['BENCH_APISERVER_THREAD'] === '1',
+    apiServerThread: process.env['BENCH_APISERVER_THREAD'] !== '0',
   }).then((r) => {
     process.stdout.write(JSON.stringify(r, null, 2) + '\n')
     process.exit(0)

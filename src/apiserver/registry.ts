@@ -95,7 +95,7 @@ export class Registry {
     if (opts.dryRun) return tracked
     try {
       const key = this.key(info, namespace, meta.name ?? '')
-      return await this.#persist(key, tracked, (bytes) => this.store.create(key, bytes))
+      return await this.#persist(tracked, (bytes) => this.store.create(key, bytes))
     } catch (e) {
       if (isStoreError(e, 'AlreadyExists')) throw alreadyExists(info, meta.name ?? '')
       throw e
@@ -205,7 +205,7 @@ export class Registry {
       return this.#remove(info, key, old)
     }
     try {
-      return await this.#persist(key, tracked, (bytes) => this.store.update(key, bytes, Number(old.metadata.resourceVersion)))
+      return await this.#persist(tracked, (bytes) => this.store.update(key, bytes, Number(old.metadata.resourceVersion)))
     } catch (e) {
       if (isStoreError(e, 'Conflict')) {
         throw conflict(info, name, 'the object has been modified; please apply your changes to the latest version and try again')
@@ -216,23 +216,19 @@ export class Registry {
   }
 
   /**
-   * Writes `obj` and returns it at its new resourceVersion: from then on it is the cached
-   * object itself (the cache adopts it rather than decoding the write), so callers must not
-   * mutate it. Its response text is remembered for the handler that sends it.
+   * Writes `obj` and returns it at its new resourceVersion, with its response text
+   * remembered for the handler that sends it (one encoding serves store and response).
+   * The cache decodes the stored bytes rather than keeping `obj`: objects from JSON.parse
+   * keep V8's fast layouts, which later clones and diffs of the cached object depend on
+   * (adopting `obj` measured slower).
    */
-  async #persist(key: string, obj: KubeObject, write: (bytes: Uint8Array) => Promise<Entry>): Promise<KubeObject> {
+  async #persist(obj: KubeObject, write: (bytes: Uint8Array) => Promise<Entry>): Promise<KubeObject> {
     const text = encodeText(obj)
-    const bytes = Buffer.from(text)
-    const withdraw = this.cache.expect(key, bytes, obj)
-    try {
-      const entry = await write(bytes)
-      obj.metadata.resourceVersion = String(entry.modRevision)
-      const json = withResourceVersion(text, entry.modRevision)
-      if (json !== undefined) rememberJson(obj, json)
-      return obj
-    } finally {
-      withdraw()
-    }
+    const entry = await write(Buffer.from(text))
+    obj.metadata.resourceVersion = String(entry.modRevision)
+    const json = withResourceVersion(text, entry.modRevision)
+    if (json !== undefined) rememberJson(obj, json)
+    return obj
   }
 
   /**

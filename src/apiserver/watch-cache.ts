@@ -11,7 +11,6 @@
 import type { KubeObject } from '../api/index.js'
 import type { Store, StoreEvent } from '../storage/index.js'
 import { decodeEntry, entryText, withResourceVersion } from './codec.js'
-import type { Entry } from '../storage/index.js'
 import { logger } from '../lib/log.js'
 
 const log = logger('watch-cache')
@@ -50,7 +49,6 @@ export class WatchCache {
   #waiters: Array<{ rev: number; resolve: () => void }> = []
   #abort = new AbortController()
   #running: Promise<void> | undefined
-  #expected = new Map<string, Array<{ bytes: Uint8Array; obj: KubeObject }>>()
 
   constructor(private readonly store: Store, private readonly windowSize = 25_000) {}
 
@@ -91,7 +89,7 @@ export class WatchCache {
     let text: string | undefined
     const json = (): string | undefined => (text ??= withResourceVersion(entryText(stored), rev))
     if (ev.type === 'put') {
-      const obj = this.#adopt(ev.entry)
+      const obj = decodeEntry(ev.entry)
       bucket.set(key, { key, obj, rev })
       cev = { type: prev ? 'MODIFIED' : 'ADDED', key, rev, obj, prev, json }
     } else {
@@ -112,36 +110,6 @@ export class WatchCache {
     cev.json = noText
     while (this.#waiters.length > 0 && this.#waiters[0]!.rev <= this.#rev) this.#waiters.shift()!.resolve()
     if (this.#waiters.length > 0) this.#waiters = this.#waiters.filter((w) => (w.rev <= this.#rev ? (w.resolve(), false) : true))
-  }
-
-  /**
-   * The registry announces the object it is about to write: when the write arrives from the
-   * store byte for byte, the cache keeps that object instead of decoding the bytes again.
-   * Returns a function that withdraws the announcement (after the write, whatever its fate).
-   */
-  expect(key: string, bytes: Uint8Array, obj: KubeObject): () => void {
-    let list = this.#expected.get(key)
-    if (!list) this.#expected.set(key, (list = []))
-    const item = { bytes, obj }
-    list.push(item)
-    return () => this.#withdraw(key, item)
-  }
-
-  #withdraw(key: string, item: { bytes: Uint8Array; obj: KubeObject }): void {
-    const list = this.#expected.get(key)
-    if (!list) return
-    const i = list.indexOf(item)
-    if (i >= 0) list.splice(i, 1)
-    if (list.length === 0) this.#expected.delete(key)
-  }
-
-  #adopt(entry: Entry): KubeObject {
-    const list = this.#expected.get(entry.key)
-    const match = list?.find((x) => Buffer.compare(x.bytes, entry.value) === 0)
-    if (!match) return decodeEntry(entry)
-    this.#withdraw(entry.key, match)
-    match.obj.metadata.resourceVersion = String(entry.modRevision)
-    return match.obj
   }
 
   get revision(): number {

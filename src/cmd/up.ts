@@ -7,8 +7,7 @@ import { setMaxListeners } from 'node:events'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { ApiServer } from '../apiserver/index.js'
-import { openStore } from '../storage/open-store.js'
+import { ApiServerThread } from './api-server-thread.js'
 import { loadOrCreateCredentials } from './data-dir.js'
 import { renderKubeconfig } from './kubeconfig.js'
 import { Client } from '../client/index.js'
@@ -56,19 +55,16 @@ export async function runUp(opts: UpOptions): Promise<void> {
   const storeUrl = opts.store ?? `sqlite://${join(dataDir, 'state.db')}`
   progress(`kubeling: data dir ${dataDir}`)
   const creds = await loadOrCreateCredentials(dataDir, address === '0.0.0.0' ? [] : [address])
-  const store = await openStore(storeUrl)
-  progress(`kubeling: store ${storeUrl}`)
-  const server = new ApiServer({ store, tls: { cert: creds.pki.serverCert, key: creds.pki.serverKey }, token: creds.token })
-  let url: string
+  let server: ApiServerThread
   try {
-    url = await server.start(port, address)
+    server = await ApiServerThread.start({ storeUrl, port, address, tls: { cert: creds.pki.serverCert, key: creds.pki.serverKey }, token: creds.token })
   } catch (e) {
-    await store.close()
     const err = e as NodeJS.ErrnoException
     if (err.code === 'EADDRINUSE') throw new Error(`port ${port} on ${address} is already in use (is another kubeling running? pick another with --port)`)
     throw e
   }
-  const publicUrl = url.replace('0.0.0.0', '127.0.0.1')
+  progress(`kubeling: store ${storeUrl}`)
+  const publicUrl = server.url.replace('0.0.0.0', '127.0.0.1')
   progress(`kubeling: API server listening on ${publicUrl}`)
   const components = new AbortController()
   setMaxListeners(0, components.signal) // every informer and worker listens on it
@@ -99,7 +95,6 @@ export async function runUp(opts: UpOptions): Promise<void> {
     components.abort()
     client.close()
     server.stop()
-      .then(() => store.close())
       .then(() => {
         progress('kubeling: stopped')
         process.exit(0)

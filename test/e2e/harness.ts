@@ -54,7 +54,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<Cluster> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'kubeling-e2e-'))
   const home = mkdtempSync(join(tmpdir(), 'kubeling-home-'))
   mkdirSync(home, { recursive: true })
-  const child = spawn(process.execPath, [BIN, 'up', '--data-dir', dataDir, '--port', '0', ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', BIN, 'up', '--data-dir', dataDir, '--port', '0', ...(opts.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, HOME: home },
   })
