@@ -26,6 +26,7 @@ import type { Clock } from './runtime/index.js'
 import { computePodActions, containersByName } from './pod-actions.js'
 import type { PullFailure, RuntimePodState, Waiting } from './pod-actions.js'
 import { computePodStatus } from './pod-status.js'
+import { createHash } from 'node:crypto'
 import { canonicalJson } from './canonical.js'
 import type { EventObject, EventRecorder } from './events.js'
 import {
@@ -49,7 +50,7 @@ export interface PodRecord {
   readonly pullFailures: Map<string, PullFailure>
   /** containers whose Started / Killing events were recorded */
   readonly announced: Set<string>
-  /** the last status written, to avoid rewriting it before the informer catches up */
+  /** digest of the last status written, to avoid rewriting it before the informer catches up */
   lastStatus: string | undefined
   deleting: boolean
   /** the pod's claim-backed volumes, once they could be mounted */
@@ -394,11 +395,14 @@ function checkVolumes(node: NodeContext, rec: PodRecord, wantsToRun: boolean, de
 /** Merge-patches the pod status when it differs from what the API (or our last write) has. */
 async function writeStatus(rec: PodRecord, status: Pod['status'], deps: SyncDeps): Promise<boolean> {
   const json = canonicalJson(status)
-  if (json === rec.lastStatus || json === canonicalJson(rec.pod.status ?? {})) return true
+  if (json === canonicalJson(rec.pod.status ?? {})) return true
+  // a digest, not the text: 150k pods on one agent fleet would keep 150k statuses otherwise
+  const digest = createHash('sha1').update(json).digest('base64')
+  if (digest === rec.lastStatus) return true
   const pod = rec.pod
   try {
     await deps.client.patch(PODS, pod.metadata.namespace, pod.metadata.name ?? '', { metadata: { uid: rec.uid }, status }, { type: 'merge', subresource: 'status' })
-    rec.lastStatus = json
+    rec.lastStatus = digest
     if (deps.stats) deps.stats.statusWrites++
     return true
   } catch (e) {
