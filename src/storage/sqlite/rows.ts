@@ -3,9 +3,11 @@ import type { Entry, StoreEvent } from '../store.js'
 /**
  * One row of the append-only `kv` table (kine's layout). Every write appends a row whose
  * id is the write's revision; `prev_revision` names the row it supersedes (0 for a
- * key's first row). A tombstone (deleted = 1) keeps the last value in `value`; an update
- * keeps the value it replaced in `old_value`, so its event carries `prev` even after the
- * previous row was compacted away.
+ * key's first row). A tombstone (deleted = 1) keeps the last value in `value`. An update's
+ * event carries `prev` from the row it supersedes, read through prev_revision: compaction
+ * only removes rows superseded at or before the compacted revision, so the previous row of
+ * every replayable update is still there. (`old_value`, a copy of that value, is written as
+ * NULL since the store stopped storing every object twice; rows from before still have it.)
  */
 export interface Row {
   id: number

@@ -84,12 +84,15 @@ export interface Statements {
 export function prepareStatements(db: Database.Database): Statements {
   const scan = (op: string): string => `SELECT id, name, deleted, create_revision, value FROM kv WHERE name ${op} ? ORDER BY name, id DESC`
   return {
-    latest: db.prepare('SELECT * FROM kv WHERE name = ? ORDER BY id DESC LIMIT 1'),
+    latest: db.prepare('SELECT id, name, created, deleted, create_revision, prev_revision, value, NULL AS old_value FROM kv WHERE name = ? ORDER BY id DESC LIMIT 1'),
     insert: db.prepare(`INSERT INTO kv (id, name, created, deleted, create_revision, prev_revision, value, old_value)
       VALUES (@id, @name, @created, @deleted, @create_revision, @prev_revision, @value, @old_value)`),
     scanFrom: db.prepare(scan('>=')),
     scanAfter: db.prepare(scan('>')),
-    since: db.prepare('SELECT * FROM kv WHERE id > ? ORDER BY id'),
+    since: db.prepare(`SELECT kv.id, kv.name, kv.created, kv.deleted, kv.create_revision, kv.prev_revision, kv.value,
+      COALESCE(kv.old_value, prev.value) AS old_value
+      FROM kv LEFT JOIN kv AS prev ON prev.id = kv.prev_revision AND kv.created = 0 AND kv.deleted = 0
+      WHERE kv.id > ? ORDER BY kv.id`),
     deleteSuperseded: db.prepare(
       'DELETE FROM kv WHERE id IN (SELECT prev_revision FROM kv WHERE id > @from AND id <= @to AND prev_revision > 0)',
     ),

@@ -235,12 +235,13 @@ export class SqliteStore implements Store {
       }
       const base = { id, name: w.key, created: 0, create_revision: live.create_revision, prev_revision: live.id }
       row = w.op === 'update'
-        ? { ...base, deleted: 0, value: copy(w.value), old_value: live.value }
+        ? { ...base, deleted: 0, value: copy(w.value), old_value: null }
         : { ...base, deleted: 1, value: live.value, old_value: null }
     }
     this.stmts.insert.run(row)
     this.#rev = id
-    return toEvent(row)
+    // the live event's prev is the row just read, not a stored copy (see rows.ts)
+    return toEvent(w.op === 'update' ? { ...row, old_value: live!.value } : row)
   }
 }
 
