@@ -7,7 +7,7 @@
 import type { Node, NodeCondition, NodeStatus } from 'kubernetes-types/core/v1.js'
 import type { Lease } from 'kubernetes-types/coordination/v1.js'
 import { iso } from './pod-status.js'
-import { canonicalJson } from './canonical.js'
+import { sameJson } from './canonical.js'
 import { tryParseQuantity } from '../api/quantity/index.js'
 
 export const KUBELET_VERSION = 'v1.33.0-kubeling'
@@ -169,7 +169,7 @@ export function nodeStatusNeedsUpdate(stored: NodeStatus | undefined, desired: N
   for (const [t, s] of want) if (have.get(t) !== s) return true
   for (const k of ['capacity', 'allocatable', 'addresses', 'nodeInfo'] as const) {
     const norm = k === 'capacity' || k === 'allocatable' ? quantities : (x: unknown): unknown => x
-    if (canonicalJson(norm(stored[k])) !== canonicalJson(norm(desired[k]))) return true
+    if (!sameJson(norm(stored[k]), norm(desired[k]))) return true
   }
   const beat = (stored.conditions ?? []).find((c) => c.type === 'Ready')?.lastHeartbeatTime
   return !beat || now - Date.parse(beat) >= NODE_STATUS_REPORT_MS

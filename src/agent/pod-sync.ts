@@ -27,7 +27,7 @@ import { computePodActions, containersByName } from './pod-actions.js'
 import type { PullFailure, RuntimePodState, Waiting } from './pod-actions.js'
 import { computePodStatus } from './pod-status.js'
 import { createHash } from 'node:crypto'
-import { canonicalJson } from './canonical.js'
+import { canonicalJson, sameJson } from './canonical.js'
 import type { EventObject, EventRecorder } from './events.js'
 import {
   REASON_BACKOFF, REASON_CREATED, REASON_FAILED, REASON_FAILED_MOUNT, REASON_FAILED_SANDBOX, REASON_KILLING, REASON_NEVER_PULL,
@@ -394,10 +394,9 @@ function checkVolumes(node: NodeContext, rec: PodRecord, wantsToRun: boolean, de
 
 /** Merge-patches the pod status when it differs from what the API (or our last write) has. */
 async function writeStatus(rec: PodRecord, status: Pod['status'], deps: SyncDeps): Promise<boolean> {
-  const json = canonicalJson(status)
-  if (json === canonicalJson(rec.pod.status ?? {})) return true
+  if (sameJson(status, rec.pod.status ?? {})) return true
   // a digest, not the text: 150k pods on one agent fleet would keep 150k statuses otherwise
-  const digest = createHash('sha1').update(json).digest('base64')
+  const digest = createHash('sha1').update(canonicalJson(status)).digest('base64')
   if (digest === rec.lastStatus) return true
   const pod = rec.pod
   try {

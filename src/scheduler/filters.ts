@@ -160,10 +160,8 @@ export const nodeResourcesFit: Filter = {
   filter(pod, node) {
     let reasons: string[] | undefined
     if (node.pods.size + 1 > node.allowedPods) reasons = [REASON_TOO_MANY_PODS]
-    for (const r of pod.requestOrder) {
-      const want = pod.requests.get(r)!
-      const free = (node.allocatable.get(r) ?? 0) - (node.requested.get(r) ?? 0)
-      if (want > free) (reasons ??= []).push(insufficientReason(r))
+    for (const [r, want] of pod.requestList) {
+      if (want > node.free(r)) (reasons ??= []).push(insufficientReason(r))
     }
     return reasons ? fail(this.name, 'Unschedulable', ...reasons) : undefined
   },

@@ -4,7 +4,7 @@
  */
 import type { Node } from 'kubernetes-types/core/v1.js'
 import type { PodInfo } from './pod-info.js'
-import { RESOURCE_PODS, toResources } from './resources.js'
+import { RESOURCE_CPU, RESOURCE_MEMORY, RESOURCE_PODS, toResources } from './resources.js'
 import type { Resources } from './resources.js'
 
 export class NodeInfo {
@@ -13,6 +13,11 @@ export class NodeInfo {
   readonly pods = new Map<string, PodInfo>()
   readonly requested: Resources = new Map()
   nonZeroCpu = 0
+  /** cpu and memory of `allocatable` / `requested` as fields: read for every pod on every node */
+  allocatableCpu = 0
+  allocatableMemory = 0
+  requestedCpu = 0
+  requestedMemory = 0
   nonZeroMemory = 0
   readonly usedPorts = new Map<string, number>()
   readonly ownerCounts = new Map<string, number>()
@@ -24,6 +29,8 @@ export class NodeInfo {
     this.node = node
     this.allocatable = toResources(node.status?.allocatable as Record<string, string> | undefined)
     this.allowedPods = this.allocatable.get(RESOURCE_PODS) ?? 0
+    this.allocatableCpu = this.allocatable.get(RESOURCE_CPU) ?? 0
+    this.allocatableMemory = this.allocatable.get(RESOURCE_MEMORY) ?? 0
   }
 
   get name(): string {
@@ -41,6 +48,15 @@ export class NodeInfo {
     this.node = node
     this.allocatable = toResources(node.status?.allocatable as Record<string, string> | undefined)
     this.allowedPods = this.allocatable.get(RESOURCE_PODS) ?? 0
+    this.allocatableCpu = this.allocatable.get(RESOURCE_CPU) ?? 0
+    this.allocatableMemory = this.allocatable.get(RESOURCE_MEMORY) ?? 0
+  }
+
+  /** allocatable minus requested */
+  free(resource: string): number {
+    if (resource === RESOURCE_CPU) return this.allocatableCpu - this.requestedCpu
+    if (resource === RESOURCE_MEMORY) return this.allocatableMemory - this.requestedMemory
+    return (this.allocatable.get(resource) ?? 0) - (this.requested.get(resource) ?? 0)
   }
 
   addPod(p: PodInfo): void {
@@ -59,6 +75,8 @@ export class NodeInfo {
 
   #account(p: PodInfo, sign: 1 | -1): void {
     for (const [k, v] of p.requests) this.requested.set(k, (this.requested.get(k) ?? 0) + sign * v)
+    this.requestedCpu = this.requested.get(RESOURCE_CPU) ?? 0
+    this.requestedMemory = this.requested.get(RESOURCE_MEMORY) ?? 0
     this.nonZeroCpu += sign * p.nonZero.cpu
     this.nonZeroMemory += sign * p.nonZero.memory
     for (const port of p.hostPorts) bump(this.usedPorts, port, sign)

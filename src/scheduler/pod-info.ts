@@ -23,6 +23,8 @@ export interface PodInfo {
   readonly requests: Resources
   /** requested resources (> 0) in the order NodeResourcesFit reports them: cpu, memory, ephemeral-storage, then by name */
   readonly requestOrder: readonly string[]
+  /** the same with amounts: what NodeResourcesFit walks for every node */
+  readonly requestList: ReadonlyArray<readonly [string, number]>
   readonly nonZero: { cpu: number; memory: number }
   /** `${hostIP}/${protocol}/${port}` of every container hostPort */
   readonly hostPorts: readonly string[]
@@ -82,6 +84,7 @@ export function podInfo(pod: Pod): PodInfo {
     namespace,
     requests,
     requestOrder,
+    requestList: requestOrder.map((r) => [r, requests.get(r) ?? 0] as const),
     nonZero: nonZeroRequests(pod),
     hostPorts,
     ownerUid: pod.metadata?.ownerReferences?.find((o) => o.controller)?.uid,

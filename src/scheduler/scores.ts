@@ -35,8 +35,8 @@ export const leastAllocated: Score = {
   name: 'NodeResourcesFit',
   weight: 1,
   score(pod, node) {
-    const cpu = 1 - fraction(node.nonZeroCpu + pod.nonZero.cpu, node.allocatable.get(RESOURCE_CPU) ?? 0)
-    const mem = 1 - fraction(node.nonZeroMemory + pod.nonZero.memory, node.allocatable.get(RESOURCE_MEMORY) ?? 0)
+    const cpu = 1 - fraction(node.nonZeroCpu + pod.nonZero.cpu, node.allocatableCpu)
+    const mem = 1 - fraction(node.nonZeroMemory + pod.nonZero.memory, node.allocatableMemory)
     return Math.trunc(((cpu + mem) / 2) * MAX_NODE_SCORE)
   },
 }
@@ -46,8 +46,8 @@ export const balancedAllocation: Score = {
   name: 'NodeResourcesBalancedAllocation',
   weight: 1,
   score(pod, node) {
-    const cpu = fraction(node.nonZeroCpu + pod.nonZero.cpu, node.allocatable.get(RESOURCE_CPU) ?? 0)
-    const mem = fraction(node.nonZeroMemory + pod.nonZero.memory, node.allocatable.get(RESOURCE_MEMORY) ?? 0)
+    const cpu = fraction(node.nonZeroCpu + pod.nonZero.cpu, node.allocatableCpu)
+    const mem = fraction(node.nonZeroMemory + pod.nonZero.memory, node.allocatableMemory)
     const std = Math.abs(cpu - mem) / 2
     return Math.trunc((1 - std) * MAX_NODE_SCORE)
   },
