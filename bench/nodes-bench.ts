@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { getHeapStatistics } from 'node:v8'
+import type { EventLoopUtilization } from 'node:perf_hooks'
 import { ApiServer } from '../src/apiserver/index.js'
 import { MemoryStore } from '../src/storage/memory/memory-store.js'
 import { openStore } from '../src/storage/open-store.js'
@@ -63,6 +64,8 @@ export interface NodesBenchResult {
   peakRssMiB: number
   /** V8 heap in use when the last pod went Running, per thread (apiServerThread 0 when in-process) */
   heapMiB: { main: number; apiServerThread: number }
+  /** event-loop busy time per pod from first create to last Running, per thread: the steadier figure to compare changes by */
+  cpuMsPerPod: { main: number; apiServerThread: number }
   scheduler: { scheduled: number; bound: number; bindErrors: number; unschedulable: number }
   agent: { syncs: number; syncErrors: number; nodeStatusWrites: number; podStatusWrites: number }
   lifecycle: { markedUnknown: number; evictions: number }
@@ -88,12 +91,14 @@ export async function benchNodes(opts: NodesBenchOptions = {}): Promise<NodesBen
   const storeUrl = storeKind === 'memory' ? 'memory://' : `sqlite://${join(dataDir, 'state.db')}`
   let stopServer: () => Promise<void>
   let serverHeapUsed: () => Promise<number> = () => Promise.resolve(0)
+  let serverElu: ((since?: EventLoopUtilization) => EventLoopUtilization) | undefined
   let url: string
   if (opts.apiServerThread) {
     // As `kubeling up` runs it: same process, its own thread (and young generation).
     const thread = await ApiServerThread.start({ storeUrl, port: 0, address: '127.0.0.1' })
     url = thread.url
     serverHeapUsed = () => thread.heapUsed()
+    serverElu = (since) => thread.eventLoopUtilization(since)
     stopServer = () => thread.stop()
   } else {
     const store: Store = storeKind === 'memory' ? new MemoryStore() : await openStore(storeUrl)
@@ -143,6 +148,8 @@ export async function benchNodes(opts: NodesBenchOptions = {}): Promise<NodesBen
 
     const leasesBefore = c.fleet?.stats.leaseRenewals ?? 0
     const tCreate = performance.now()
+    const eluMain0 = performance.eventLoopUtilization()
+    const eluServer0 = serverElu?.()
     const creator = new Client({ server: url, maxSockets: opts.concurrency ?? 64 })
     let lastLog = 0
     const created = runConcurrent(pods, opts.concurrency ?? 64, async (i) => {
@@ -164,6 +171,11 @@ export async function benchNodes(opts: NodesBenchOptions = {}): Promise<NodesBen
       }
     }
     const allRunningMs = performance.now() - tCreate
+    const busyMsPerPod = (elu: EventLoopUtilization): number => round(elu.active / pods, 3)
+    const cpuMsPerPod = {
+      main: busyMsPerPod(performance.eventLoopUtilization(eluMain0)),
+      apiServerThread: serverElu && eluServer0 ? busyMsPerPod(serverElu(eluServer0)) : 0,
+    }
     const heapMiB = {
       main: Math.round(getHeapStatistics().used_heap_size / 2 ** 20),
       apiServerThread: Math.round((await serverHeapUsed()) / 2 ** 20),
@@ -194,6 +206,7 @@ export async function benchNodes(opts: NodesBenchOptions = {}): Promise<NodesBen
       apiProbeP99Ms: round(percentile(probeLatencies, 99)),
       peakRssMiB: Math.round(peakRss / 2 ** 20),
       heapMiB,
+      cpuMsPerPod,
       scheduler: { ...c.scheduler.stats },
       lifecycle: { markedUnknown: c.lifecycle.stats.markedUnknown, evictions: c.lifecycle.stats.evictions },
       agent: c.fleet ? { syncs: c.fleet.stats.syncs, syncErrors: c.fleet.stats.syncErrors, nodeStatusWrites: c.fleet.stats.nodeStatusWrites, podStatusWrites: c.fleet.stats.statusWrites } : { syncs: 0, syncErrors: 0, nodeStatusWrites: 0, podStatusWrites: 0 },

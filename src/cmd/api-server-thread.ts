@@ -10,6 +10,7 @@
  * semi-spaces) measured +20% pods/s at 2,000 nodes / 20k pods with no growth in RSS.
  */
 import { Worker } from 'node:worker_threads'
+import type { EventLoopUtilization } from 'node:perf_hooks'
 
 export const API_SERVER_YOUNG_GENERATION_MB = 192
 
@@ -46,6 +47,11 @@ export class ApiServerThread {
     await worker.terminate()
     const err = 'error' in first && first.error ? first.error : { message: 'API server thread failed to start' }
     throw Object.assign(new Error(err.message), err.code ? { code: err.code } : {})
+  }
+
+  /** The server thread's event-loop utilisation (busy share), as performance.eventLoopUtilization. */
+  eventLoopUtilization(since?: EventLoopUtilization): EventLoopUtilization {
+    return this.worker.performance.eventLoopUtilization(since)
   }
 
   /** V8 heap in use in the server's thread. */

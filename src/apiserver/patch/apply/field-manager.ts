@@ -73,6 +73,17 @@ function withoutManagedFields(obj: KubeObject | undefined): JsonObject {
   return out
 }
 
+/**
+ * `obj` without metadata.managedFields, sharing everything else with `obj`: for the Update
+ * path, which only reads both objects (and whose diff skips subtrees the two share).
+ */
+function withoutManagedFieldsShared(obj: KubeObject | undefined): JsonObject {
+  if (!obj) return {}
+  if (!isObject(obj.metadata) || !('managedFields' in obj.metadata)) return obj as JsonObject
+  const { managedFields: _m, ...meta } = obj.metadata as JsonObject
+  return { ...(obj as JsonObject), metadata: meta }
+}
+
 /** Sets metadata.managedFields, at the position `like` had it (key order is kept stable). */
 function withManagedFields(obj: JsonObject, entries: unknown, like?: KubeObject): KubeObject {
   const src: JsonObject = isObject(obj.metadata) ? obj.metadata : {}
@@ -265,13 +276,13 @@ function decodeLiveOrNew(old: KubeObject | undefined, updated: KubeObject, ignor
 export function trackUpdate(old: KubeObject | undefined, updated: KubeObject, opts: UpdateOptions): KubeObject {
   const env = makeEnv(opts.gvk, opts.subresource, opts.now)
   const managed = decodeLiveOrNew(old, updated, env.subresource !== undefined)
-  const next = withoutManagedFields(updated)
+  const next = withoutManagedFieldsShared(updated)
   const isCreate = !old?.metadata?.uid
   // objects that are not tracked stay untracked until their first apply
   if (managed.fields.size === 0 && !isCreate) return withManagedFields(next, undefined, updated)
   let result: Managed
   try {
-    result = updateChain(withoutManagedFields(old), next, managed, opts.manager, env)
+    result = updateChain(withoutManagedFieldsShared(old), next, managed, opts.manager, env)
   } catch (e) {
     if (e instanceof ConflictsError) throw e
     return withManagedFields(next, old?.metadata?.managedFields, updated)

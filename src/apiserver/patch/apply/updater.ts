@@ -33,7 +33,8 @@ export class ConflictsError extends Error {
 }
 
 function diff(oldObj: unknown, newObj: unknown, ctx: UpdaterContext): Comparison {
-  const c = compare(withZeroFields(oldObj, ctx.shape), withZeroFields(newObj, ctx.shape), ctx.shape)
+  const memo = new Map<object, unknown>()
+  const c = compare(withZeroFields(oldObj, ctx.shape, memo), withZeroFields(newObj, ctx.shape, memo), ctx.shape)
   return filterComparison(c, ctx.ignore)
 }
 

@@ -8,8 +8,18 @@ import { isObject, type JsonObject } from '../util.js'
 import { comparePE, deserializePE, serializePE, type PathElement } from './element.js'
 import { FieldSet } from './set.js'
 
+// Encodings by set: a manager whose fields a write did not touch keeps its set object, and
+// its encoding is reused (callers treat the result as read-only, like the set).
+const encoded = new WeakMap<FieldSet, JsonObject>()
+
 export function toFieldsV1(set: FieldSet): JsonObject {
-  return emit(set, false)
+  let out = encoded.get(set)
+  if (!out) {
+    out = emit(set, false)
+    encoded.set(set, out)
+    decoded.set(out, set)
+  }
+  return out
 }
 
 function emit(set: FieldSet, includeSelf: boolean): JsonObject {
@@ -42,11 +52,20 @@ function emit(set: FieldSet, includeSelf: boolean): JsonObject {
 
 export class FieldsV1Error extends Error {}
 
+// Decoded sets by FieldsV1 object. The API server's cache shares one FieldsV1 object among
+// every object with that tree (see intern.ts), and sets are immutable once built, so each
+// distinct tree is decoded once rather than on every write of every pod.
+const decoded = new WeakMap<object, FieldSet>()
+
 /** Decodes FieldsV1; unknown element kinds are dropped, malformed ones throw. */
 export function fromFieldsV1(fields: unknown): FieldSet {
   if (fields === undefined || fields === null) return new FieldSet()
   if (!isObject(fields)) throw new FieldsV1Error('FieldsV1 must be an object')
-  return read(fields).children ?? new FieldSet()
+  const hit = decoded.get(fields)
+  if (hit) return hit
+  const set = read(fields).children ?? new FieldSet()
+  decoded.set(fields, set)
+  return set
 }
 
 function read(obj: JsonObject): { children: FieldSet | undefined; isMember: boolean } {
@@ -68,12 +87,8 @@ function read(obj: JsonObject): { children: FieldSet | undefined; isMember: bool
     const sub = read(v)
     children ??= new FieldSet()
     if (sub.isMember) children.addMember(pe)
-    if (sub.children) mergeInto(children.descend(pe), sub.children)
+    if (sub.children) children.attach(pe, sub.children)
   }
   if (!children) isMember = true
   return { children, isMember }
-}
-
-function mergeInto(target: FieldSet, src: FieldSet): void {
-  for (const p of src.paths()) target.insert(p)
 }

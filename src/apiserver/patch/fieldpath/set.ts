@@ -42,6 +42,14 @@ export class FieldSet {
     return c.set
   }
 
+  /** Puts `set` under `pe` (for building): adopted as is when `pe` has no child yet. */
+  attach(pe: PathElement, set: FieldSet): void {
+    const id = serializePE(pe)
+    const c = this.children.get(id)
+    if (!c) this.children.set(id, { pe, set })
+    else for (const p of set.paths()) c.set.insert(p)
+  }
+
   addMember(pe: PathElement): void {
     this.members.set(serializePE(pe), pe)
   }

@@ -50,29 +50,48 @@ export function zeroObject(shape: Shape): JsonObject {
 }
 
 /**
- * A copy of `v` with the always-present members of Go structs filled in where missing
- * (recursively, list elements included), as the value would look after a round trip
- * through the typed object.
+ * `v` with the always-present members of Go structs filled in where missing (recursively,
+ * list elements included), as the value would look after a round trip through the typed
+ * object. Copy-on-write: parts that need nothing are returned as they are, and `memo` (one
+ * per comparison) maps a subtree shared by both sides to one result, so the field diff
+ * still sees shared subtrees as identical and skips them. Treat the result as read-only.
  */
-export function withZeroFields(v: unknown, shape: Shape): unknown {
+export function withZeroFields(v: unknown, shape: Shape, memo?: Map<object, unknown>): unknown {
+  if (v === null || typeof v !== 'object') return v
+  const hit = memo?.get(v)
+  if (hit !== undefined) return hit
+  let res: unknown = v
   if (Array.isArray(v)) {
     const elem = listShape(shape).elem
-    return elem.type ? v.map((x) => withZeroFields(x, elem)) : v
-  }
-  if (!isObject(v)) return v
-  const def = typeDef(shape)
-  if (!def || def.atomic) return v
-  const out: JsonObject = { ...v }
-  for (const [name, f] of Object.entries(def.fields)) {
-    const cur = out[name]
-    if (cur === undefined) {
-      if (f.zero === 'object') out[name] = zeroObject(f)
-      else if (f.zero === 'null') out[name] = null
-    } else if (f.type || f.list) {
-      out[name] = withZeroFields(cur, f)
+    if (elem.type) {
+      let out: unknown[] | undefined
+      for (let i = 0; i < v.length; i++) {
+        const x = withZeroFields(v[i], elem, memo)
+        if (x !== v[i]) (out ??= v.slice())[i] = x
+      }
+      if (out) res = out
+    }
+  } else {
+    const def = typeDef(shape)
+    if (def && !def.atomic) {
+      const obj = v as JsonObject
+      let out: JsonObject | undefined
+      for (const [name, f] of Object.entries(def.fields)) {
+        const cur = obj[name]
+        let next: unknown = cur
+        if (cur === undefined) {
+          if (f.zero === 'object') next = zeroObject(f)
+          else if (f.zero === 'null') next = null
+        } else if (f.type || f.list) {
+          next = withZeroFields(cur, f, memo)
+        }
+        if (next !== cur) (out ??= { ...obj })[name] = next
+      }
+      if (out) res = out
     }
   }
-  return out
+  memo?.set(v, res)
+  return res
 }
 
 /** Paths the strategy resets, per subresource: `status` on the main resource, `spec` on status. */
