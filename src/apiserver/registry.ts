@@ -126,15 +126,17 @@ export class Registry {
 
   /**
    * Read-modify-write with retry on conflict (PATCH, and internal writers). The mutation gets
-   * a private copy of the current object.
+   * a private copy of the current object, unless the caller says it only reads it.
    */
-  async guaranteedUpdate(info: ResourceInfo, namespace: string | undefined, name: string, mutate: Mutation, opts: WriteOptions): Promise<KubeObject> {
+  async guaranteedUpdate(info: ResourceInfo, namespace: string | undefined, name: string, mutate: Mutation, opts: WriteOptions, sharesCurrent = false): Promise<KubeObject> {
     const key = this.key(info, namespace, name)
     for (let attempt = 0; ; attempt++) {
       await this.cache.fresh()
       const current = this.cache.get(key)
       if (!current) throw notFound(info, name)
-      const updated = mutate(clone(current.obj))
+      // `sharesCurrent`: the mutation builds a new object and never changes the one it is
+      // given (a copy-on-write merge patch of status), so the cached object goes in as is.
+      const updated = mutate(sharesCurrent ? current.obj : clone(current.obj))
       const wanted = updated.metadata.resourceVersion
       if (wanted && wanted !== current.obj.metadata.resourceVersion) {
         throw conflict(info, name, 'the object has been modified; please apply your changes to the latest version and try again')

@@ -69,7 +69,7 @@ export async function handlePatch(ctx: RequestContext): Promise<void> {
       throw badRequest(`the name of the object (${patched.metadata.name}) does not match the name on the URL (${name})`)
     }
     return patched
-  }, opts)
+  }, opts, type === 'application/merge-patch+json' && target.subresource === 'status')
   sendObject(ctx, 200, updated)
 }
 

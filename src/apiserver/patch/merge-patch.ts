@@ -22,28 +22,28 @@ function pruneNulls(v: unknown): unknown {
   return v
 }
 
-function mergeValue(cur: unknown, patch: unknown): unknown {
-  if (!isObject(cur)) return pruneNulls(cloneJson(patch))
-  if (!isObject(patch)) return cloneJson(patch)
-  mergeDocs(cur, patch)
-  return cur
-}
-
-function mergeDocs(doc: JsonObject, patch: JsonObject): void {
+/**
+ * Copy-on-write merge: objects along the patched paths are copied, everything else is
+ * shared with `doc` (which is never modified), so the result costs what the patch touches.
+ */
+function merged(doc: JsonObject, patch: JsonObject): JsonObject {
+  const out: JsonObject = { ...doc }
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) {
-      delete doc[k]
+      delete out[k]
       continue
     }
-    const cur = doc[k]
-    doc[k] = cur === undefined || cur === null ? pruneNulls(cloneJson(v)) : mergeValue(cur, v)
+    const cur = out[k]
+    if (!isObject(cur)) out[k] = pruneNulls(cloneJson(v))
+    else if (!isObject(v)) out[k] = cloneJson(v)
+    else out[k] = merged(cur, v)
   }
+  return out
 }
 
+/** The merged document; it shares unpatched parts with `doc`: copy it before changing it in place. */
 export function applyMergePatch(doc: KubeObject, patch: unknown): KubeObject {
   if (Array.isArray(patch)) return asObject(pruneNulls(cloneJson(patch)))
   if (!isObject(patch)) throw badRequest('Invalid JSON Patch')
-  const out = cloneJson(doc) as JsonObject
-  mergeDocs(out, patch)
-  return asObject(out)
+  return asObject(merged(doc as JsonObject, patch))
 }
