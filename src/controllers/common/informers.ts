@@ -6,6 +6,13 @@
 import type { KubeObject, ResourceInfo } from '../../api/index.js'
 import { Informer, cacheKey, stripManagedFields } from '../../client/index.js'
 import type { Client, InformerHandlers, InformerOptions } from '../../client/index.js'
+import { StringInterner } from '../../lib/intern.js'
+
+/** stripManagedFields, then short strings pooled (one pool per informer set). */
+export function compactForCache(): (obj: KubeObject) => KubeObject {
+  const strings = new StringInterner()
+  return (obj) => strings.intern(stripManagedFields(obj))
+}
 
 export class SharedInformers {
   #informers = new Map<string, Informer>()
@@ -13,10 +20,11 @@ export class SharedInformers {
 
   /**
    * By default cached objects lose metadata.managedFields, as upstream's scheduler and
-   * controller manager do: no in-process component reads them, and they are near half of
-   * a pod's bytes (150k pods in one process is the scale target).
+   * controller manager do (no in-process component reads them, and they are near half of
+   * a pod's bytes), and share their short strings (150k pods in one process is the scale
+   * target).
    */
-  constructor(private readonly client: Client, private readonly opts: Pick<InformerOptions, 'transform'> = { transform: stripManagedFields }) {}
+  constructor(private readonly client: Client, private readonly opts: Pick<InformerOptions, 'transform'> = { transform: compactForCache() }) {}
 
   /** The informer for `info`, created (and started, if the set is running) on first use. */
   informer<T extends KubeObject = KubeObject>(info: ResourceInfo): Informer<T> {
