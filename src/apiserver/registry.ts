@@ -44,8 +44,16 @@ export type Mutation = (current: KubeObject) => KubeObject
 
 const GENERATE_CHARS = 'bcdfghjklmnpqrstvwxz2456789'
 
+let lastSecond = -1
+let lastStamp = ''
+/** RFC 3339 to the second, formatted once per second (every write asks, often several times). */
 function now(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+  const second = Math.floor(Date.now() / 1000)
+  if (second !== lastSecond) {
+    lastSecond = second
+    lastStamp = new Date(second * 1000).toISOString().replace(/\.\d+Z$/, 'Z')
+  }
+  return lastStamp
 }
 
 function gvkOf(info: ResourceInfo): { group: string; version: string; kind: string } {

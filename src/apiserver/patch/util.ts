@@ -37,17 +37,31 @@ export function cloneJson<T>(v: T): T {
 /**
  * Drops object members whose value is null, at any depth (list elements are kept).
  * A typed decode upstream turns such members into zero values, i.e. absent fields.
- * Returns a new value; the input is untouched.
+ * The input is untouched; the result shares every part that had no null with it.
  */
 export function withoutNullFields(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(withoutNullFields)
-  if (isObject(v)) {
-    const out: JsonObject = {}
-    for (const [k, x] of Object.entries(v)) {
-      if (x === null || x === undefined) continue
-      out[k] = withoutNullFields(x)
+  // copy-on-write: a part without nulls comes back as it is (shared, not copied)
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined
+    for (let i = 0; i < v.length; i++) {
+      const x = withoutNullFields(v[i])
+      if (x !== v[i]) (out ??= v.slice())[i] = x
     }
-    return out
+    return out ?? v
+  }
+  if (isObject(v)) {
+    let out: JsonObject | undefined
+    for (const k in v) {
+      const x = v[k]
+      if (x === null || x === undefined) {
+        out ??= { ...v }
+        delete out[k]
+        continue
+      }
+      const y = withoutNullFields(x)
+      if (y !== x) (out ??= { ...v })[k] = y
+    }
+    return out ?? v
   }
   return v
 }

@@ -78,11 +78,19 @@ export function comparePE(a: PathElement, b: PathElement): number {
 }
 
 /** The FieldsV1 spelling, also used as the identity of an element. */
+// Key and value elements spell their JSON out Go's way, which is not cheap and asked for
+// many times per write (every set operation keys its maps by it): remembered per element.
+const spelled = new WeakMap<PathElement, string>()
+
 export function serializePE(pe: PathElement): string {
   if ('field' in pe) return `f:${pe.field}`
-  if ('key' in pe) return 'k:{' + pe.key.map((f) => `${goJson(f.name)}:${goJson(f.value)}`).join(',') + '}'
-  if ('value' in pe) return `v:${goJson(pe.value)}`
-  return `i:${pe.index}`
+  if ('index' in pe) return `i:${pe.index}`
+  let s = spelled.get(pe)
+  if (s === undefined) {
+    s = 'key' in pe ? 'k:{' + pe.key.map((f) => `${goJson(f.name)}:${goJson(f.value)}`).join(',') + '}' : `v:${goJson(pe.value)}`
+    spelled.set(pe, s)
+  }
+  return s
 }
 
 export class PathElementSyntaxError extends Error {}
