@@ -199,3 +199,20 @@ test('fieldValidation: Strict rejects, Warn warns, Ignore drops unknown fields',
   assert.equal(ignored.status, 201)
   assert.ok(!('bogus' in (JSON.parse(ignored.body.toString()) as object)), 'unknown fields are dropped, not stored')
 })
+
+test('a status merge patch (copy-on-write, checked against the stored pod) still rejects and prunes unknown fields in what it adds', async () => {
+  await client.create(PODS, 'default', { metadata: { name: 'cow' }, spec: { containers: [{ name: 'c', image: 'x' }] } })
+  const path = '/api/v1/namespaces/default/pods/cow/status'
+  const headers = { 'Content-Type': 'application/merge-patch+json' }
+  const strict = await client.raw('PATCH', `${path}?fieldValidation=Strict`, JSON.stringify({ status: { phase: 'Running', bogus: 1, conditions: [{ type: 'Ready', status: 'True', extra: 'x' }] } }), headers)
+  assert.equal(strict.status, 400)
+  assert.match(strict.body.toString(), /unknown field \\"status.bogus\\", unknown field \\"status.conditions\[0\].extra\\"/)
+  const typed = await client.raw('PATCH', path, JSON.stringify({ status: { phase: 1 } }), headers)
+  assert.equal(typed.status, 400)
+  const ok = await client.raw('PATCH', path, JSON.stringify({ status: { phase: 'Running', bogus: 1 } }), headers)
+  assert.equal(ok.status, 200)
+  const stored = await client.get(PODS, 'default', 'cow')
+  assert.equal((stored['status'] as { phase?: string }).phase, 'Running')
+  assert.ok(!('bogus' in (stored['status'] as object)))
+  assert.equal((stored['spec'] as { containers: Array<{ image: string }> }).containers[0]?.image, 'x')
+})

@@ -20,10 +20,11 @@ export function fieldValidation(q: URLSearchParams): FieldValidation {
  * Strict → 400 listing every unknown field; Warn → Warning headers; Ignore → nothing.
  * Type errors are always 400 (they cannot be decoded upstream either).
  */
-export function checkSchema(ctx: RequestContext, apiVersion: string, kind: string, body: unknown): void {
+/** @param stored the stored object `body` was patched from: the parts it shares are not checked again */
+export function checkSchema(ctx: RequestContext, apiVersion: string, kind: string, body: unknown, stored?: unknown): void {
   const mode = fieldValidation(ctx.query)
   // Pruned in every mode: upstream decodes into typed structs, so unknown fields never persist.
-  const { unknown, typeErrors } = checkFields(apiVersion, kind, body, { prune: true })
+  const { unknown, typeErrors } = checkFields(apiVersion, kind, body, { prune: true, known: stored })
   if (typeErrors.length > 0) {
     throw badRequest(`${kind} in version "${splitApiVersion(apiVersion).version}" cannot be handled as a ${kind}: ${typeErrors.join(', ')}`)
   }

@@ -62,7 +62,7 @@ export async function handlePatch(ctx: RequestContext): Promise<void> {
   const updated = await ctx.registry.guaranteedUpdate(info, target.namespace, name, (current) => {
     const patched = applyPatch(type, current, stripTypeMeta(patch, type), info)
     if (!isPlainObject(patched.metadata)) throw badRequest('metadata must be an object')
-    checkSchema(ctx, apiVersionOf(info), info.kind, patched)
+    checkSchema(ctx, apiVersionOf(info), info.kind, patched, current)
     patched.apiVersion = apiVersionOf(info)
     patched.kind = info.kind
     if (patched.metadata.name !== undefined && patched.metadata.name !== name) {

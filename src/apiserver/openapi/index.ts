@@ -86,10 +86,10 @@ export function openapiV3(path: string): object | undefined {
  * Unknown (apiVersion, kind): nothing to report. With `prune`, unknown fields are also
  * deleted from `obj` (mutates it), as upstream's typed decoding drops them.
  */
-export function checkFields(apiVersion: string, kind: string, obj: unknown, opts: { prune?: boolean } = {}): { unknown: string[]; typeErrors: string[] } {
+export function checkFields(apiVersion: string, kind: string, obj: unknown, opts: { prune?: boolean; known?: unknown } = {}): { unknown: string[]; typeErrors: string[] } {
   const cat = getCatalog()
   const { group, version } = splitApiVersion(apiVersion)
   const schema = schemaForGVK(cat, { group, version, kind })
   if (!schema) return { unknown: [], typeErrors: [] }
-  return checkObject(cat, schema, obj, opts.prune ?? false)
+  return checkObject(cat, schema, obj, opts.prune ?? false, opts.known)
 }

@@ -102,9 +102,10 @@ class Walker {
    * @param strictPath the strict decoder's path (with [i] and map keys)
    * @param struct Go name of the struct holding the innermost field
    * @param fieldPath the field names from the root, dot-joined
+   * @param known the same place in an object already checked: a shared subtree is skipped
    */
-  value(v: unknown, t: TypeRef, strictPath: string, struct: string, fieldPath: string): void {
-    if (v === null || v === undefined) return
+  value(v: unknown, t: TypeRef, strictPath: string, struct: string, fieldPath: string, known?: unknown): void {
+    if (v === null || v === undefined || v === known) return
     const kind = jsonKind(v)
     switch (t.t) {
       case 'any':
@@ -131,23 +132,23 @@ class Walker {
         return
       case 'array':
         if (kind !== 'array') return this.typeError(kind, struct, fieldPath, goType(t))
-        ;(v as unknown[]).forEach((item, i) => this.value(item, t.items, `${strictPath}[${i}]`, struct, fieldPath))
+        ;(v as unknown[]).forEach((item, i) => this.value(item, t.items, `${strictPath}[${i}]`, struct, fieldPath, Array.isArray(known) ? known[i] : undefined))
         return
       case 'map':
         if (kind !== 'object') return this.typeError(kind, struct, fieldPath, goType(t))
         for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
-          this.value(item, t.values, strictPath ? `${strictPath}.${k}` : k, struct, fieldPath)
+          this.value(item, t.values, strictPath ? `${strictPath}.${k}` : k, struct, fieldPath, isObj(known) ? known[k] : undefined)
         }
         return
       case 'ref': {
         const def = this.cat.types[t.name]
-        if (def) this.ref(v, kind, def, strictPath, struct, fieldPath)
+        if (def) this.ref(v, kind, def, strictPath, struct, fieldPath, known)
         return
       }
     }
   }
 
-  private ref(v: unknown, kind: string, def: TypeDef, strictPath: string, struct: string, fieldPath: string): void {
+  private ref(v: unknown, kind: string, def: TypeDef, strictPath: string, struct: string, fieldPath: string, known: unknown): void {
     switch (def.kind) {
       case 'raw':
         return
@@ -170,13 +171,14 @@ class Walker {
       }
       case 'object':
         if (kind !== 'object') return this.typeError(kind, struct, fieldPath, goTypeName(def.name))
-        return this.object(v as Record<string, unknown>, def, strictPath, fieldPath)
+        return this.object(v as Record<string, unknown>, def, strictPath, fieldPath, known)
     }
   }
 
-  object(obj: Record<string, unknown>, def: TypeDef, strictPath: string, fieldPath: string): void {
+  object(obj: Record<string, unknown>, def: TypeDef, strictPath: string, fieldPath: string, known?: unknown): void {
     const structName = def.name.slice(def.name.lastIndexOf('.') + 1)
-    const fields = new Map((def.fields ?? []).map((f) => [f.name, f]))
+    const fields = fieldsOf(def)
+    const knownObj = isObj(known) ? known : undefined
     for (const [key, val] of Object.entries(obj)) {
       const f = fields.get(key)
       const path = strictPath ? `${strictPath}.${key}` : key
@@ -185,19 +187,30 @@ class Walker {
         if (this.prune) delete obj[key]
         continue
       }
-      this.value(val, f.type, path, structName, fieldPath ? `${fieldPath}.${key}` : key)
+      this.value(val, f.type, path, structName, fieldPath ? `${fieldPath}.${key}` : key, knownObj?.[key])
     }
   }
 }
 
-export function checkObject(cat: Catalog, schema: string, obj: unknown, prune = false): FieldProblems {
+const fieldMaps = new WeakMap<TypeDef, ReadonlyMap<string, NonNullable<TypeDef['fields']>[number]>>()
+function fieldsOf(def: TypeDef): ReadonlyMap<string, NonNullable<TypeDef['fields']>[number]> {
+  let m = fieldMaps.get(def)
+  if (!m) {
+    m = new Map((def.fields ?? []).map((f) => [f.name, f]))
+    fieldMaps.set(def, m)
+  }
+  return m
+}
+
+/** @param known an object already checked (the stored one): parts `obj` shares with it are skipped */
+export function checkObject(cat: Catalog, schema: string, obj: unknown, prune = false, known?: unknown): FieldProblems {
   const def = cat.types[schema]
   const walker = new Walker(cat, prune)
   if (!def) return { unknown: [], typeErrors: [] }
   if (!isObj(obj)) {
     walker.value(obj, { t: 'ref', name: schema }, '', '', '')
   } else {
-    walker.object(obj, def, '', '')
+    walker.object(obj, def, '', '', known)
   }
   return { unknown: walker.unknown, typeErrors: walker.typeErrors }
 }
