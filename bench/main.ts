@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     rows.push({ name: `pods created → Running (${n.nodes} nodes)`, concurrency: '', opsPerSec: n.podsRunningPerSec, p50Ms: '', p99Ms: '', note: `${n.pods} pods, all Running in ${Math.round(n.allRunningMs / 1000)} s, target ≥ 1000/s` })
     rows.push({ name: 'API probe during the run', concurrency: '', opsPerSec: '', p50Ms: n.apiProbeP50Ms, p99Ms: n.apiProbeP99Ms, note: 'GET while pods start' })
     rows.push({ name: 'cluster peak RSS (MiB)', concurrency: '', opsPerSec: '', p50Ms: n.peakRssMiB, p99Ms: '', note: 'target < 4096' })
+    rows.push({ name: 'busy ms per pod: CLI thread', concurrency: '', opsPerSec: '', p50Ms: n.cpuMsPerPod.main, p99Ms: '', note: 'controllers, scheduler, agents, bench clients' })
+    rows.push({ name: 'busy ms per pod: API server thread', concurrency: '', opsPerSec: '', p50Ms: n.cpuMsPerPod.apiServerThread, p99Ms: '', note: 'the bottleneck: 1 / this = ceiling on pods/s' })
     extra['nodes'] = n
   }
   const widths = { name: 38, c: 6, ops: 10, p50: 10, p99: 9 }

@@ -40,7 +40,7 @@ export interface NodesBenchOptions {
   pods?: number
   store?: 'sqlite' | 'memory'
   concurrency?: number
-  /** run the API server in a worker thread (one process, two cores) */
+  /** run the API server in its own worker thread, as `kubeling up` does (default true) */
   apiServerThread?: boolean
   timeoutMs?: number
   log?: (line: string) => void
@@ -93,7 +93,8 @@ export async function benchNodes(opts: NodesBenchOptions = {}): Promise<NodesBen
   let serverHeapUsed: () => Promise<number> = () => Promise.resolve(0)
   let serverElu: ((since?: EventLoopUtilization) => EventLoopUtilization) | undefined
   let url: string
-  if (opts.apiServerThread) {
+  const apiServerThread = opts.apiServerThread ?? true
+  if (apiServerThread) {
     // As `kubeling up` runs it: same process, its own thread (and young generation).
     const thread = await ApiServerThread.start({ storeUrl, port: 0, address: '127.0.0.1' })
     url = thread.url
@@ -193,7 +194,7 @@ export async function benchNodes(opts: NodesBenchOptions = {}): Promise<NodesBen
     peakRss = Math.max(peakRss, process.memoryUsage().rss)
     creator.close()
     const result: NodesBenchResult = {
-      nodes, pods, store: storeKind, apiServerThread: opts.apiServerThread ?? false,
+      nodes, pods, store: storeKind, apiServerThread,
       nodesRegisteredMs: Math.round(nodesRegisteredMs),
       heartbeatIntervalMs: c.fleet?.heartbeatIntervalMs ?? 0,
       leaseRenewalsPerSec: round(leaseRenewalsPerSec, 1),
