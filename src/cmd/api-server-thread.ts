@@ -30,7 +30,18 @@ export type FromApiServerThread =
   | { stopped: true; error?: { message: string; code?: string } }
 
 export class ApiServerThread {
+  #stopping = false
+
   private constructor(private readonly worker: Worker, readonly url: string) {}
+
+  /** Calls `fn` if the thread ends other than through stop() (an uncaught error in the server). */
+  onFailure(fn: (err: Error) => void): void {
+    let error: Error | undefined
+    this.worker.on('error', (e) => { error = e })
+    this.worker.on('exit', (code) => {
+      if (!this.#stopping) fn(error ?? new Error(`API server thread exited with code ${code}`))
+    })
+  }
 
   /** Starts the server; rejects with an Error carrying the worker's `code` (e.g. EADDRINUSE). */
   static async start(opts: ApiServerThreadOptions): Promise<ApiServerThread> {
@@ -61,6 +72,7 @@ export class ApiServerThread {
 
   /** Stops serving, closes the store, ends the thread. */
   async stop(): Promise<void> {
+    this.#stopping = true
     const error = await this.#ask('stop', (m) => ('stopped' in m ? m.error ?? null : undefined))
     await this.worker.terminate()
     if (error) throw new Error(`API server: ${error.message}`)

@@ -63,6 +63,10 @@ export async function runUp(opts: UpOptions): Promise<void> {
     if (err.code === 'EADDRINUSE') throw new Error(`port ${port} on ${address} is already in use (is another kubeling running? pick another with --port)`)
     throw e
   }
+  server.onFailure((err) => {
+    process.stderr.write(`kubeling: API server failed: ${err.message}\n`)
+    process.exit(1)
+  })
   progress(`kubeling: store ${storeUrl}`)
   const publicUrl = server.url.replace('0.0.0.0', '127.0.0.1')
   progress(`kubeling: API server listening on ${publicUrl}`)
