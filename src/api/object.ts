@@ -54,3 +54,29 @@ function cloneValue(v: unknown): unknown {
 export function controllerRef(obj: KubeObject): OwnerReference | undefined {
   return obj.metadata.ownerReferences?.find((o) => o.controller === true)
 }
+
+/**
+ * Do two JSON values say the same thing? Key order does not matter (as for upstream, which
+ * compares Go structs, not texts) and an undefined member counts as absent; shared
+ * subtrees are equal at once. `skip` names top-level members left out of the comparison.
+ */
+export function sameJson(a: unknown, b: unknown, skip?: ReadonlySet<string>): boolean {
+  if (a === b) return true
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false
+    return true
+  }
+  if (Array.isArray(b)) return false
+  const ao = a as Record<string, unknown>
+  const bo = b as Record<string, unknown>
+  let defined = 0
+  for (const k in ao) {
+    if (ao[k] === undefined || skip?.has(k)) continue
+    defined++
+    if (!sameJson(ao[k], bo[k])) return false
+  }
+  for (const k in bo) if (bo[k] !== undefined && !skip?.has(k)) defined--
+  return defined === 0
+}

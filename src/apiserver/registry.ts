@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import {
   ApiError, alreadyExists, badRequest, clone, conflict, forbidden, internalError, invalid, isPlainObject,
-  notFound,
+  notFound, sameJson,
 } from '../api/index.js'
 import type { FieldError, KubeObject, ResourceInfo } from '../api/index.js'
 import { applyDefaults, prepareForCreate, prepareForUpdate } from '../api/defaults/index.js'
@@ -18,7 +18,7 @@ import { isStoreError } from '../storage/index.js'
 import type { Store } from '../storage/index.js'
 import { decodeEntry, encodeObject, encodeText, objectKey, rememberJson, withResourceVersion } from './codec.js'
 import type { Entry } from '../storage/index.js'
-import { keepAllButStatus, keepStatus, specPart, strategyFor } from './strategy.js'
+import { keepAllButStatus, keepStatus, specChanged, strategyFor } from './strategy.js'
 import type { WatchCache } from './watch-cache.js'
 import { trackUpdate } from './patch/index.js'
 
@@ -192,12 +192,15 @@ export class Registry {
       delete meta.deletionGracePeriodSeconds
     }
     if (old.metadata.generateName !== undefined && meta.generateName === undefined) meta.generateName = old.metadata.generateName
-    if (opts.subresource !== 'status' && opts.subresource !== 'finalize') prepareForUpdate(info.group, info.resource, obj, old)
+    // Status, finalize and binding writes take the stored object's other parts as they are:
+    // no update preparation or defaulting (and those parts may be shared with the cache).
+    const keepsRest = opts.subresource === 'status' || opts.subresource === 'finalize' || opts.subresource === 'binding'
+    if (!keepsRest) prepareForUpdate(info.group, info.resource, obj, old)
     admitUpdate(info, obj, old, now(), (name) => this.cache.get(`/registry/storage.k8s.io/storageclasses/${name}`)?.obj)
-    if (opts.subresource !== 'status') applyDefaults(info.group, info.resource, obj)
+    if (!keepsRest) applyDefaults(info.group, info.resource, obj)
     if (strategy.tracksGeneration) {
       const gen = old.metadata.generation ?? 1
-      meta.generation = specPart(obj) !== specPart(old) ? gen + 1 : gen
+      meta.generation = specChanged(obj, old) ? gen + 1 : gen
     } else if (old.metadata.generation !== undefined) meta.generation = old.metadata.generation
     else delete meta.generation
     // pods/binding sets spec.nodeName, which pod update validation forbids; the binding
@@ -208,7 +211,7 @@ export class Registry {
     this.#check(info, obj, errors)
     const tracked = opts.skipFieldTracking ? obj : trackUpdate(old, obj, { manager: opts.fieldManager, gvk: gvkOf(info), now: now(), ...(opts.subresource ? { subresource: opts.subresource } : {}) })
     // A no-op write is not written (upstream skips the store write: same resourceVersion).
-    if (JSON.stringify(withoutRv(tracked)) === JSON.stringify(withoutRv(old)) && !managedFieldsChanged(tracked, old)) return old
+    if (sameJson(withoutRv(tracked), withoutRv(old)) && !managedFieldsChanged(tracked, old)) return old
     if (opts.dryRun) return tracked
     // Removing the last finalizer of an object being deleted completes the deletion.
     if (meta.deletionTimestamp && (meta.finalizers ?? []).length === 0 && (meta.deletionGracePeriodSeconds ?? 0) === 0 && specFinalizersDone(info, obj)) {

@@ -3,7 +3,7 @@
  * create clears, what an update keeps from the old object, and when `generation` moves.
  */
 import type { KubeObject, ResourceInfo } from '../api/index.js'
-import { clone, isPlainObject } from '../api/index.js'
+import { clone, isPlainObject, sameJson } from '../api/index.js'
 
 export interface Strategy {
   /** the resource has a /status subresource: main-resource writes keep the stored status */
@@ -64,10 +64,11 @@ export function keepStatus(updated: KubeObject, old: KubeObject): void {
   else delete updated['status']
 }
 
-/** Everything but metadata and status: what `generation` tracks. */
-export function specPart(obj: KubeObject): string {
-  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj
-  return JSON.stringify(rest)
+const NOT_SPEC = new Set(['metadata', 'status', 'apiVersion', 'kind'])
+
+/** Did anything but metadata and status change (what `generation` counts)? */
+export function specChanged(obj: KubeObject, old: KubeObject): boolean {
+  return !sameJson(obj, old, NOT_SPEC)
 }
 
 function qosClass(pod: KubeObject): string {

@@ -75,18 +75,17 @@ async function handleBinding(ctx: RequestContext): Promise<void> {
     throw new ApiError({ reason: 'Invalid', code: 422, message: `Binding "${ctx.target.name ?? ''}" is invalid: target.name: Required value` })
   }
   const name = ctx.target.name ?? ''
+  // Copy-on-write: the bound pod shares all but what binding changes with the stored one
+  // (the registry runs no defaulting on binding, as upstream's assignPod does not).
   await ctx.registry.guaranteedUpdate(ctx.info, ctx.target.namespace, name, (pod) => {
     const spec = isPlainObject(pod['spec']) ? pod['spec'] : {}
     if (pod.metadata.deletionTimestamp) throw conflict(ctx.info, name, 'pod is being deleted, cannot be assigned to a host')
     if (spec['nodeName']) throw conflict(ctx.info, name, `pod ${name} is already assigned to node "${String(spec['nodeName'])}"`)
-    spec['nodeName'] = node
-    pod['spec'] = spec
     const status = isPlainObject(pod['status']) ? pod['status'] : {}
     const conditions = (Array.isArray(status['conditions']) ? status['conditions'] : []).filter((c) => !(isPlainObject(c) && c['type'] === 'PodScheduled'))
     conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') })
-    pod['status'] = { ...status, conditions }
-    return pod
-  }, { dryRun: isDryRun(ctx), fieldManager: defaultFieldManager(ctx), subresource: 'binding', allowStatusAndSpec: true })
+    return { ...pod, metadata: { ...pod.metadata }, spec: { ...spec, nodeName: node }, status: { ...status, conditions } }
+  }, { dryRun: isDryRun(ctx), fieldManager: defaultFieldManager(ctx), subresource: 'binding', allowStatusAndSpec: true }, true)
   sendJson(ctx.res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 })
 }
 
