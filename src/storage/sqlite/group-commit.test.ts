@@ -47,3 +47,23 @@ void test('GroupCommit.flush(true) commits everything queued, synchronously', ()
   gc.flush(true)
   assert.deepEqual(batches, [[1, 2], [3]])
 })
+
+void test('GroupCommit with durability acknowledges a batch only after its sync, batches in order, settled() first', async () => {
+  const syncs: Array<() => void> = []
+  const log: string[] = []
+  const gc = new GroupCommit<number, number>((ws) => ws.map((w) => ({ ok: true, value: w })), 1000, {
+    sync: () => new Promise<void>((resolve) => syncs.push(resolve)),
+    settled: () => log.push('settled'),
+  })
+  const first = gc.submit(1).then((v) => log.push(`ack ${v}`))
+  await new Promise((r) => setImmediate(r))
+  const second = gc.submit(2).then((v) => log.push(`ack ${v}`))
+  await new Promise((r) => setImmediate(r))
+  assert.equal(syncs.length, 2)
+  syncs[1]!() // the later sync finishes first: the earlier batch still goes first
+  await new Promise((r) => setImmediate(r))
+  assert.deepEqual(log, [])
+  syncs[0]!()
+  await Promise.all([first, second, gc.acknowledged()])
+  assert.deepEqual(log, ['settled', 'ack 1', 'settled', 'ack 2'])
+})

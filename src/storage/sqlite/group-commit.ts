@@ -13,14 +13,36 @@ export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown }
  * it and become the next batch. `commit` returns one outcome per write, in order; if it
  * throws, the whole batch failed and every write in it is rejected with that error.
  */
+export interface Durability {
+  /** makes everything committed so far durable (an fdatasync off the event loop) */
+  sync(): Promise<void>
+  /** runs, in commit order, once a batch is durable and before its writes are acknowledged */
+  settled(): void
+}
+
 export class GroupCommit<W, R> {
   #queue: Array<{ write: W; resolve: (r: R) => void; reject: (err: unknown) => void }> = []
   #timer: { cancel: () => void } | undefined
   #lastCommitEnd = 0
   #lastBatchSize = 0
+  #acknowledged: Promise<void> = Promise.resolve()
 
-  /** @param maxBatch upper bound on writes per transaction, to bound event-loop stalls */
-  constructor(private readonly commit: (writes: W[]) => Array<Outcome<R>>, private readonly maxBatch = 1000) {}
+  /**
+   * @param maxBatch upper bound on writes per transaction, to bound event-loop stalls
+   * @param durability when given, `commit` need not be durable by itself: each batch is
+   *   acknowledged only after a `sync()` issued after it completed, batches in order, so the
+   *   event loop goes on serving while the disk flushes
+   */
+  constructor(
+    private readonly commit: (writes: W[]) => Array<Outcome<R>>,
+    private readonly maxBatch = 1000,
+    private readonly durability?: Durability,
+  ) {}
+
+  /** Resolves once every batch committed so far has been acknowledged. */
+  acknowledged(): Promise<void> {
+    return this.#acknowledged
+  }
 
   submit(write: W): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -58,11 +80,23 @@ export class GroupCommit<W, R> {
       }
       this.#lastCommitEnd = performance.now()
       this.#lastBatchSize = batch.length
-      batch.forEach((q, i) => {
-        const o = outcomes[i]
-        if (o?.ok) q.resolve(o.value)
-        else q.reject(o ? o.error : new Error('group commit: no outcome for write'))
-      })
+      const settle = (): void => {
+        this.durability?.settled()
+        batch.forEach((q, i) => {
+          const o = outcomes[i]
+          if (o?.ok) q.resolve(o.value)
+          else q.reject(o ? o.error : new Error('group commit: no outcome for write'))
+        })
+      }
+      if (!this.durability) settle()
+      else {
+        const synced = this.durability.sync()
+        // in commit order; a failed sync fails the batch (its writes may not be on disk)
+        this.#acknowledged = Promise.all([this.#acknowledged, synced]).then(settle, (err: unknown) => {
+          this.durability?.settled()
+          for (const q of batch) q.reject(err)
+        })
+      }
       // a larger backlog continues on the next turn, letting reads and I/O interleave
       if (!all && this.#queue.length > 0) {
         const i = setImmediate(() => this.flush())

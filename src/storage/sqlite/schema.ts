@@ -32,8 +32,10 @@ const schemaVersion = 1
 /**
  * Opens (creating if needed) the database at `path` with one connection.
  *
- * - WAL + synchronous=FULL: COMMIT returns only after the WAL is fsynced, and a torn last
- *   transaction is discarded on recovery, never half-applied.
+ * - WAL + synchronous=NORMAL: COMMIT writes the WAL without fsync; the store fdatasyncs
+ *   the WAL before acknowledging a batch (sqlite-store.ts), which gives FULL's guarantee
+ *   without blocking the event loop. A torn last transaction is discarded on recovery,
+ *   never half-applied.
  * - locking_mode=EXCLUSIVE: this process keeps the write lock for as long as it is open.
  *   The revision counter lives in this process, so a second writer must be refused; it
  *   gets "database is locked" instead of silently forking history.
@@ -43,7 +45,8 @@ export function openDatabase(path: string, busyTimeoutMs: number): Database.Data
   try {
     db.pragma('locking_mode = EXCLUSIVE')
     db.pragma('journal_mode = WAL')
-    db.pragma('synchronous = FULL')
+    // COMMIT does not fsync; SqliteStore fdatasyncs the WAL before acknowledging (see there)
+    db.pragma('synchronous = NORMAL')
     db.transaction(() => {
       db.exec(ddl)
       // a real write, so the exclusive lock is taken now rather than at the first create

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { fdatasync, mkdirSync, openSync, closeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type Database from 'better-sqlite3'
 import { logger } from '../../lib/log.js'
@@ -51,15 +51,32 @@ export class SqliteStore implements Store {
   #fanout = new EventFanout()
   #writes: GroupCommit<Write, Entry>
   #compacting: Promise<void> = Promise.resolve()
+  /** events of committed batches waiting for their fdatasync, oldest first */
+  #unpublished: StoreEvent[][] = []
+  #walFd: number | undefined
 
   private constructor(
+    private readonly path: string,
     private readonly db: Database.Database,
     private readonly stmts: Statements,
     private readonly opts: Required<SqliteStoreOptions>,
   ) {
     this.#rev = stmts.maxRevision.get()?.rev ?? 0
     this.#compacted = stmts.getMeta.get('compacted')?.value ?? 0
-    this.#writes = new GroupCommit((ws) => this.#commit(ws), opts.maxBatch)
+    const durable = path === ':memory:' ? undefined : {
+      sync: () => this.#syncWal(),
+      settled: () => {
+        for (const ev of this.#unpublished.shift() ?? []) this.#fanout.publish(ev)
+      },
+    }
+    this.#writes = new GroupCommit((ws) => this.#commit(ws), opts.maxBatch, durable)
+  }
+
+  /** fdatasync of the WAL file (where committed transactions live until a checkpoint). */
+  #syncWal(): Promise<void> {
+    this.#walFd ??= openSync(`${this.path}-wal`, 'r+')
+    const fd = this.#walFd
+    return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())))
   }
 
   /** Opens or creates the database at `path` (parent directories too) and resumes its revision. */
@@ -68,7 +85,7 @@ export class SqliteStore implements Store {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
       const db = openDatabase(path, opts.busyTimeoutMs ?? 5000)
       const full = { maxBatch: 1000, busyTimeoutMs: 5000, compactChunk: 10_000, ...opts }
-      return Promise.resolve(new SqliteStore(db, prepareStatements(db), full))
+      return Promise.resolve(new SqliteStore(path, db, prepareStatements(db), full))
     } catch (err) {
       return Promise.reject(err)
     }
@@ -164,14 +181,15 @@ export class SqliteStore implements Store {
     return this.#read(() => this.#compacted)
   }
 
-  /** Commits writes already issued, ends every watch, then closes the database. */
-  close(): Promise<void> {
-    if (this.#closed) return Promise.resolve()
+  /** Commits writes already issued and waits until they are durable, ends every watch, then closes the database. */
+  async close(): Promise<void> {
+    if (this.#closed) return
     this.#writes.flush(true)
     this.#closed = true
+    await this.#writes.acknowledged()
     this.#fanout.close()
+    if (this.#walFd !== undefined) closeSync(this.#walFd)
     this.db.close()
-    return Promise.resolve()
   }
 
   #read<T>(fn: () => T): Promise<T> {
@@ -214,7 +232,8 @@ export class SqliteStore implements Store {
       log.error('write batch failed', { writes: writes.length, err })
       throw err
     }
-    for (const ev of events) this.#fanout.publish(ev)
+    if (this.path === ':memory:') for (const ev of events) this.#fanout.publish(ev)
+    else this.#unpublished.push(events)
     log.debug('committed', { writes: writes.length, revision: this.#rev, ms: performance.now() - started })
     return outcomes
   }
