@@ -165,7 +165,7 @@ export async function runAgent(argv: string[]): Promise<void> {
   }
   const stages = loadStages(values.stages ?? undefined) // throws StageError naming file and field
 
-  const client = new Client({ server: url.toString().replace(/\/$/, ''), token, ca, userAgent: 'kubeling-agent/v0' })
+  const client = new Client({ server: url.toString().replace(/\/$/, ''), token, ca, userAgent: 'kubelet/v1.33.0 (linux/amd64) kubeling' })
   try {
     await Promise.race([
       client.list(NODES, undefined, { limit: 1 }),

@@ -24,8 +24,8 @@ const log = logger('nodes')
 
 export interface StartNodesOptions {
   client: Client
-  /** builds another client (agents may want their own connection pool) */
-  newClient: () => Client
+  /** builds another client for a component (its user agent names it: `kubelet`, `kube-scheduler`) */
+  newClient: (component?: string) => Client
   nodes: number
   runtime: string
   dataDir: string
@@ -86,19 +86,20 @@ export async function startNodeComponents(opts: StartNodesOptions & { kubeletEve
   const claimInformer = informers.informer<ClaimObject>(getResource('', 'persistentvolumeclaims'))
   const volumeInformer = informers.informer<VolumeObject>(getResource('', 'persistentvolumes'))
   const classInformer = informers.informer<ClassObject>(getResource('storage.k8s.io', 'storageclasses'))
+  const schedulerClient = opts.newClient('kube-scheduler')
   const scheduler = new Scheduler({
-    client, podInformer, nodeInformer, claimInformer, volumeInformer, classInformer,
-    events: new ApiEventRecorder(client, { component: 'default-scheduler', ...(opts.schedulerEventQps !== undefined ? { qps: opts.schedulerEventQps, burst: opts.schedulerEventQps * 10 } : {}) }),
+    client: schedulerClient, podInformer, nodeInformer, claimInformer, volumeInformer, classInformer,
+    events: new ApiEventRecorder(schedulerClient, { component: 'default-scheduler', ...(opts.schedulerEventQps !== undefined ? { qps: opts.schedulerEventQps, burst: opts.schedulerEventQps * 10 } : {}) }),
   })
   const lifecycle = new NodeLifecycleController({
     client, informers, recorder: new EventRecorder(client, 'node-controller'),
     ...(graceMs !== undefined ? { gracePeriodMs: graceMs } : {}),
   })
   const kubeletQps = opts.kubeletEventQps ?? 200
-  const kubelet = new ApiEventRecorder(opts.newClient(), { component: 'kubelet', qps: kubeletQps, burst: kubeletQps * 10 })
+  const kubelet = new ApiEventRecorder(opts.newClient('kubelet'), { component: 'kubelet', qps: kubeletQps, burst: kubeletQps * 10 })
   const fleet = opts.nodes > 0
     ? new AgentFleet({
-      client: opts.newClient(), nodes: simulatedNodes(opts.nodes, stages), podInformer, nodeInformer, claimInformer, volumeInformer,
+      client: opts.newClient('kubelet'), nodes: simulatedNodes(opts.nodes, stages), podInformer, nodeInformer, claimInformer, volumeInformer,
       events: (node) => kubelet.forHost(node),
       ...(graceMs !== undefined ? { heartbeat: { intervalMs: Math.max(1000, Math.min(10_000, Math.floor(graceMs / 4))) } } : {}),
     })

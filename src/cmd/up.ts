@@ -72,7 +72,10 @@ export async function runUp(opts: UpOptions): Promise<void> {
   progress(`kubeling: API server listening on ${publicUrl}`)
   const components = new AbortController()
   setMaxListeners(0, components.signal) // every informer and worker listens on it
-  const newClient = (): Client => new Client({ server: publicUrl, token: creds.token, ca: creds.pki.caCert, userAgent: 'kubeling-controller-manager/v0' })
+  // User agents as upstream's components send them: their first word names the field
+  // manager of their writes (managedFields say kubelet, kube-scheduler …).
+  const newClient = (component = 'kube-controller-manager'): Client =>
+    new Client({ server: publicUrl, token: creds.token, ca: creds.pki.caCert, userAgent: `${component}/v1.33.0 (linux/amd64) kubeling` })
   const client = newClient()
   // One set of informers for every in-process component: one cache per resource.
   const informers = new SharedInformers(client)

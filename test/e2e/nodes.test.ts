@@ -109,6 +109,9 @@ for (const version of ['1.27', '1.33']) {
       }
       assert.match(described, /Ready\s+True/)
       assert.match(k('get', 'pod', 'web', '-o', 'jsonpath={.status.hostIP} {.status.qosClass} {.status.containerStatuses[0].containerID}'), /^172\.18\.0\.\d BestEffort simulated:\/\/\S+$/)
+      // field owners as upstream names them: kubectl created it, the scheduler bound it, the kubelet reports its status
+      const managers = k('get', 'pod', 'web', '--show-managed-fields', '-o', 'jsonpath={range .metadata.managedFields[*]}{.manager}/{.subresource} {end}').trim().split(' ')
+      assert.deepEqual(managers.sort(), ['kube-scheduler/binding', 'kubectl-run/', 'kubelet/status'])
     })
 
     test('kubectl delete pod completes the graceful deletion', () => {
