@@ -83,7 +83,7 @@ export async function benchApiServer(opts: { objects: number; quick: boolean }):
     const base = created
     const s = await runConcurrent(n, conc, (i) => client.create(CONFIGMAPS, 'default', { metadata: { name: `cm-${base + i}`, labels: { bench: 'yes', n: String((base + i) % 10) } }, data: { payload: 'x'.repeat(200) } }))
     created += n
-    rows.push(row('create configmap', conc, s, 'sqlite, synchronous=FULL'))
+    rows.push(row('create configmap', conc, s, 'sqlite, WAL fdatasync per batch'))
   }
   extra['objects'] = created
   extra['serverRssBytesPerObject'] = Math.round(((await serverRss(child.pid)) - rssBefore) / created)

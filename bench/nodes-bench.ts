@@ -14,6 +14,7 @@
  * nodes and 6,000 pods. Pods carry `kubeling.dev/start-delay: "0"` and a tagged image, so the
  * default stages start them at once and pull the image once per node (KWOK's default).
  */
+import { setMaxListeners } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -111,6 +112,7 @@ export async function benchNodes(opts: NodesBenchOptions = {}): Promise<NodesBen
     }
   }
   const ac = new AbortController()
+  setMaxListeners(0, ac.signal) // every informer and worker listens on it, as in `kubeling up`
   let peakRss = 0
   const rssTimer = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss) }, 500)
   try {

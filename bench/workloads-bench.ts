@@ -9,6 +9,7 @@
  * `node dist/bench/workloads-bench.js` (BENCH_NODES, BENCH_REPLICAS override the sizes;
  * BENCH_QUICK=1 runs 200 nodes and 100 replicas).
  */
+import { setMaxListeners } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -79,6 +80,7 @@ export async function benchWorkloads(opts: WorkloadsBenchOptions = {}): Promise<
   const informers = new SharedInformers(client)
   const manager = new ControllerManager({ client, informers })
   const ac = new AbortController()
+  setMaxListeners(0, ac.signal) // every informer and worker listens on it, as in `kubeling up`
   const dataDir = mkdtempSync(join(tmpdir(), 'kubeling-bench-'))
   const phases: PhaseResult[] = []
   try {

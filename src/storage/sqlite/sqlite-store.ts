@@ -54,6 +54,8 @@ export class SqliteStore implements Store {
   /** events of committed batches waiting for their fdatasync, oldest first */
   #unpublished: StoreEvent[][] = []
   #walFd: number | undefined
+  #inFlightSync: Promise<void> | undefined
+  #queuedSync: Promise<void> | undefined
 
   private constructor(
     private readonly path: string,
@@ -72,11 +74,31 @@ export class SqliteStore implements Store {
     this.#writes = new GroupCommit((ws) => this.#commit(ws), opts.maxBatch, durable)
   }
 
-  /** fdatasync of the WAL file (where committed transactions live until a checkpoint). */
+  /**
+   * Makes every batch committed so far durable. At most one fdatasync is in flight; batches
+   * committed meanwhile share the one queued behind it (a blocking fsync used to batch them
+   * by stalling the event loop; this keeps the batching without the stall).
+   */
   #syncWal(): Promise<void> {
+    if (this.#queuedSync) return this.#queuedSync
+    if (!this.#inFlightSync) return this.#startSync()
+    this.#queuedSync = this.#inFlightSync.catch(() => undefined).then(() => {
+      this.#queuedSync = undefined
+      return this.#startSync()
+    })
+    return this.#queuedSync
+  }
+
+  /** fdatasync of the WAL file (where committed transactions live until a checkpoint). */
+  #startSync(): Promise<void> {
     this.#walFd ??= openSync(`${this.path}-wal`, 'r+')
     const fd = this.#walFd
-    return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())))
+    const p: Promise<void> = new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())))
+      .finally(() => {
+        if (this.#inFlightSync === p) this.#inFlightSync = undefined
+      })
+    this.#inFlightSync = p
+    return p
   }
 
   /** Opens or creates the database at `path` (parent directories too) and resumes its revision. */
