@@ -10,6 +10,7 @@ import type { ContainerStatus } from './runtime/index.js'
 import { imageIdFor, normalizeImage } from './runtime/index.js'
 import { containersByName, latestSandbox } from './pod-actions.js'
 import type { RuntimePodState, Waiting } from './pod-actions.js'
+import { rfc3339 } from '../api/index.js'
 
 export interface PodStatusInput {
   readonly pod: Pod
@@ -22,7 +23,7 @@ export interface PodStatusInput {
   readonly now: number
 }
 
-export const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z')
+export const iso = rfc3339
 
 const CONDITION_ORDER = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']
 

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import {
   ApiError, alreadyExists, badRequest, clone, conflict, forbidden, internalError, invalid, isPlainObject,
-  notFound, sameJson,
+  notFound, rfc3339, sameJson,
 } from '../api/index.js'
 import type { FieldError, KubeObject, ResourceInfo } from '../api/index.js'
 import { applyDefaults, prepareForCreate, prepareForUpdate } from '../api/defaults/index.js'
@@ -51,7 +51,7 @@ function now(): string {
   const second = Math.floor(Date.now() / 1000)
   if (second !== lastSecond) {
     lastSecond = second
-    lastStamp = new Date(second * 1000).toISOString().replace(/\.\d+Z$/, 'Z')
+    lastStamp = rfc3339(second * 1000)
   }
   return lastStamp
 }
@@ -284,7 +284,7 @@ export class Registry {
     const deadline = Date.now() + grace * 1000
     const existing = meta.deletionTimestamp ? Date.parse(meta.deletionTimestamp) : undefined
     if (existing === undefined || deadline < existing) {
-      meta.deletionTimestamp = new Date(deadline).toISOString().replace(/\.\d+Z$/, 'Z')
+      meta.deletionTimestamp = rfc3339(deadline)
       meta.deletionGracePeriodSeconds = grace
     }
     if (finalizers.size > 0) meta.finalizers = [...finalizers]

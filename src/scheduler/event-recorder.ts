@@ -9,7 +9,7 @@
  * interface and `cmd` wires this implementation in).
  */
 import type { KubeObject } from '../api/index.js'
-import { getResource } from '../api/index.js'
+import { getResource, rfc3339 } from '../api/index.js'
 import type { Client } from '../client/index.js'
 import { logger } from '../lib/log.js'
 
@@ -53,7 +53,7 @@ interface Seen {
   first: string
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z')
+const iso = rfc3339
 
 export class ApiEventRecorder implements EventRecorder {
   readonly #seen = new Map<string, Seen>()

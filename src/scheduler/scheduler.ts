@@ -14,7 +14,7 @@
  * `spec.nodeName` are scheduled (SCH-001).
  */
 import type { Node, Pod, PodCondition } from 'kubernetes-types/core/v1.js'
-import { getResource, isConflict, isNotFound } from '../api/index.js'
+import { getResource, isConflict, isNotFound, rfc3339 } from '../api/index.js'
 import type { KubeObject } from '../api/index.js'
 import { Informer, cacheKey } from '../client/index.js'
 import type { Client } from '../client/index.js'
@@ -65,7 +65,7 @@ export interface SchedulerOptions {
   random?: () => number
 }
 
-const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+const now = (): string => rfc3339()
 
 function isTerminal(pod: Pod): boolean {
   return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed'

@@ -1,4 +1,4 @@
-import { ApiError, apiVersionOf, badRequest, isPlainObject, notFound } from '../../api/index.js'
+import { ApiError, apiVersionOf, badRequest, isPlainObject, notFound, rfc3339 } from '../../api/index.js'
 import type { KubeObject, ResourceInfo } from '../../api/index.js'
 import { convertToStorage } from '../../api/convert/index.js'
 import type { RequestContext } from '../context.js'
@@ -18,7 +18,7 @@ export const PATCH_TYPES = [
 type PatchType = (typeof PATCH_TYPES)[number]
 
 function now(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+  return rfc3339()
 }
 
 /** Applies a non-apply patch document to an object (pure; used by PATCH and /scale). */

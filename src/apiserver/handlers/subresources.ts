@@ -1,4 +1,4 @@
-import { ApiError, apiVersionOf, badRequest, conflict, fromLabelSelector, formatSelector, isPlainObject, methodNotAllowed } from '../../api/index.js'
+import { ApiError, apiVersionOf, badRequest, conflict, fromLabelSelector, formatSelector, isPlainObject, methodNotAllowed, rfc3339 } from '../../api/index.js'
 import type { KubeObject } from '../../api/index.js'
 import type { RequestContext } from '../context.js'
 import { defaultFieldManager, isDryRun } from '../context.js'
@@ -83,7 +83,7 @@ async function handleBinding(ctx: RequestContext): Promise<void> {
     if (spec['nodeName']) throw conflict(ctx.info, name, `pod ${name} is already assigned to node "${String(spec['nodeName'])}"`)
     const status = isPlainObject(pod['status']) ? pod['status'] : {}
     const conditions = (Array.isArray(status['conditions']) ? status['conditions'] : []).filter((c) => !(isPlainObject(c) && c['type'] === 'PodScheduled'))
-    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') })
+    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339() })
     return { ...pod, metadata: { ...pod.metadata }, spec: { ...spec, nodeName: node }, status: { ...status, conditions } }
   }, { dryRun: isDryRun(ctx), fieldManager: defaultFieldManager(ctx), subresource: 'binding', allowStatusAndSpec: true }, true)
   sendJson(ctx.res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 })

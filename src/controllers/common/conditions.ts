@@ -11,6 +11,7 @@
  * only when it differs from the cached one. All functions are pure; `now` is an input.
  */
 import { canonicalJson } from '../history/hash.js'
+import { rfc3339 } from '../../api/index.js'
 
 export const REPLICA_FAILURE = 'ReplicaFailure'
 
@@ -40,7 +41,6 @@ export interface SyncOutcome {
 /** Reasons only the loop observes; a planner that cannot see them yet keeps them. */
 export const APPLY_REASONS: ReadonlySet<string> = new Set(['FailedCreate', 'FailedDelete'])
 
-const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z')
 
 export function getCondition<C extends WorkloadCondition>(conditions: readonly C[] | undefined, type: string): C | undefined {
   return conditions?.find((c) => c.type === type)

@@ -4,7 +4,7 @@
  * (same object, type, reason, message) folded into one whose `count` grows.
  */
 import type { KubeObject } from '../../api/index.js'
-import { getResource, isNotFound } from '../../api/index.js'
+import { getResource, isNotFound, rfc3339 } from '../../api/index.js'
 import type { Client } from '../../client/index.js'
 import { logger } from '../../lib/log.js'
 
@@ -41,10 +41,6 @@ interface Seen {
 
 const MAX_SEEN = 4096
 const MAX_PENDING = 10_000
-
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z')
-}
 
 export class EventRecorder implements Recorder {
   #seen = new Map<string, Seen>()

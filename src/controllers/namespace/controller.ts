@@ -6,7 +6,7 @@
  * server has no finalize subresource).
  */
 import type { KubeObject } from '../../api/index.js'
-import { RESOURCES, getResource, isApiError, isConflict, isNotFound } from '../../api/index.js'
+import { RESOURCES, getResource, isApiError, isConflict, isNotFound, rfc3339 } from '../../api/index.js'
 import type { Client } from '../../client/index.js'
 import { Runner } from '../loop/index.js'
 import type { ReconcileResult, Reconciler } from '../loop/index.js'
@@ -51,7 +51,7 @@ export class NamespaceController implements Reconciler {
       const list = await this.#client.list(info, name)
       if (list.items.length) contents.set(`${info.group}/${info.resource}`, list.items)
     }))
-    const plan = planNamespaceDeletion({ namespace: ns, contents }, new Date().toISOString().replace(/\.\d+Z$/, 'Z'))
+    const plan = planNamespaceDeletion({ namespace: ns, contents }, rfc3339())
     await Promise.all(plan.actions.map((a) => this.#apply(ns, a)))
     return plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs } : undefined
   }

@@ -8,7 +8,7 @@
 import type { Lease } from 'kubernetes-types/coordination/v1.js'
 import type { Node, Pod } from 'kubernetes-types/core/v1.js'
 import type { KubeObject } from '../../api/index.js'
-import { getResource, isConflict, isNotFound } from '../../api/index.js'
+import { getResource, isConflict, isNotFound, rfc3339 } from '../../api/index.js'
 import type { Client } from '../../client/index.js'
 import type { Informer } from '../../client/index.js'
 import { logger } from '../../lib/log.js'
@@ -53,7 +53,7 @@ interface Health {
   readyBeat: string | undefined
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z')
+const iso = rfc3339
 
 export class NodeLifecycleController implements Reconciler {
   readonly name = 'nodelifecycle'

@@ -16,6 +16,7 @@
  */
 import type { Node, NodeCondition, Pod, Taint } from 'kubernetes-types/core/v1.js'
 import type { Plan } from '../common/plan.js'
+import { rfc3339 } from '../../api/index.js'
 import {
   MANAGED_TAINT_KEYS, TAINT_DISK_PRESSURE, TAINT_MEMORY_PRESSURE, TAINT_NETWORK_UNAVAILABLE, TAINT_NOT_READY, TAINT_PID_PRESSURE,
   TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE, toleratesTaint,
@@ -47,7 +48,7 @@ export const NODE_STATUS_NEVER_UPDATED_MESSAGE = 'Kubelet never posted node stat
 /** the pod condition the taint manager adds before deleting (PodDisruptionConditions) */
 export const DISRUPTION_TARGET = 'DisruptionTarget'
 
-const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z')
+const iso = rfc3339
 const KUBELET_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure']
 
 /** All kubelet conditions set Unknown (upstream tryUpdateNodeHealth). */

@@ -42,6 +42,7 @@ import {
   hasAnnotation, isDelayBindingMode, isDelayBindingProvisioning, isPodTerminated, isVolumeBoundToClaim, volumeModeMismatch,
 } from '../../api/storage/helpers.js'
 import { checkVolumeSatisfyClaim, findBestMatchForClaim } from '../../api/storage/matching.js'
+import { rfc3339 } from '../../api/index.js'
 
 // ---------------------------------------------------------------- views and actions
 
@@ -123,7 +124,6 @@ export const PENDING_VOLUME_RETRY_MS = 1000
 
 type Actions = BinderAction[]
 
-const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z')
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 const clone = <T>(v: T): Mutable<T> => structuredClone(v)
 
