@@ -7,7 +7,7 @@
 import type { Node, NodeCondition, NodeStatus } from 'kubernetes-types/core/v1.js'
 import type { Lease } from 'kubernetes-types/coordination/v1.js'
 import { iso } from './pod-status.js'
-import { sameJson } from './canonical.js'
+import { sameJson } from '../api/index.js'
 import { tryParseQuantity } from '../api/quantity/index.js'
 
 export const KUBELET_VERSION = 'v1.33.0-kubeling'

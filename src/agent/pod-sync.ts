@@ -27,7 +27,7 @@ import { computePodActions, containersByName } from './pod-actions.js'
 import type { PullFailure, RuntimePodState, Waiting } from './pod-actions.js'
 import { computePodStatus } from './pod-status.js'
 import { createHash } from 'node:crypto'
-import { canonicalJson, sameJson } from './canonical.js'
+import { canonicalJson, sameJson } from '../api/index.js'
 import type { EventObject, EventRecorder } from './events.js'
 import {
   REASON_BACKOFF, REASON_CREATED, REASON_FAILED, REASON_FAILED_MOUNT, REASON_FAILED_SANDBOX, REASON_KILLING, REASON_NEVER_PULL,

@@ -80,3 +80,35 @@ export function sameJson(a: unknown, b: unknown, skip?: ReadonlySet<string>): bo
   for (const k in bo) if (bo[k] !== undefined && !skip?.has(k)) defined--
   return defined === 0
 }
+
+/**
+ * `obj` without metadata.managedFields, sharing everything else with it (read-only uses:
+ * informer caches, the field tracker's Update path).
+ */
+export function stripManagedFields<T extends KubeObject>(obj: T): T {
+  if (obj.metadata?.managedFields === undefined) return obj
+  const { managedFields: _m, ...metadata } = obj.metadata
+  return { ...obj, metadata }
+}
+
+/**
+ * JSON with object keys sorted at every level, as Go's `json.Marshal` prints a
+ * `map[string]interface{}` (including its HTML-safe escapes of <, > and &). Two values
+ * that are equal as JSON data always render to the same string.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value)).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys)
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const k of Object.keys(v).sort()) {
+      const x = (v as Record<string, unknown>)[k]
+      if (x !== undefined) out[k] = sortKeys(x)
+    }
+    return out
+  }
+  return v
+}

@@ -24,11 +24,7 @@ export interface InformerOptions {
 }
 
 /** Drops metadata.managedFields: what upstream's scheduler and controller manager do to their informers. */
-export function stripManagedFields<T extends KubeObject>(obj: T): T {
-  if (obj.metadata?.managedFields === undefined) return obj
-  const { managedFields: _m, ...metadata } = obj.metadata
-  return { ...obj, metadata }
-}
+export { stripManagedFields } from '../api/index.js'
 
 export const cacheKey = (obj: KubeObject): string =>
   obj.metadata.namespace ? `${obj.metadata.namespace}/${obj.metadata.name ?? ''}` : obj.metadata.name ?? ''

@@ -43,24 +43,4 @@ export function fnv32a(...chunks: Uint8Array[]): number {
 const encoder = new TextEncoder()
 export const utf8 = (s: string): Uint8Array => encoder.encode(s)
 
-/**
- * JSON with object keys sorted at every level, as Go's `json.Marshal` prints a
- * `map[string]interface{}` (including its HTML-safe escapes of <, > and &). Two values
- * that are equal as JSON data always render to the same string.
- */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value)).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-}
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys)
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {}
-    for (const k of Object.keys(v).sort()) {
-      const x = (v as Record<string, unknown>)[k]
-      if (x !== undefined) out[k] = sortKeys(x)
-    }
-    return out
-  }
-  return v
-}
+export { canonicalJson } from '../../api/index.js'

@@ -6,6 +6,7 @@
  *   untracked objects (`before-first-apply`) → cap of 10 Update managers (`ancient-changes`)
  *   → manager identifiers → timestamps → strip of metadata fields → the merge.Updater.
  */
+import { stripManagedFields } from '../../../api/index.js'
 import type { KubeObject } from '../../../api/index.js'
 import { apiVersionOfGvk, badRequest, gvkString, serverError, type Gvk } from '../errors.js'
 import { fieldPE } from '../fieldpath/element.js'
@@ -71,17 +72,6 @@ function withoutManagedFields(obj: KubeObject | undefined): JsonObject {
     out.metadata = meta
   }
   return out
-}
-
-/**
- * `obj` without metadata.managedFields, sharing everything else with `obj`: for the Update
- * path, which only reads both objects (and whose diff skips subtrees the two share).
- */
-function withoutManagedFieldsShared(obj: KubeObject | undefined): JsonObject {
-  if (!obj) return {}
-  if (!isObject(obj.metadata) || !('managedFields' in obj.metadata)) return obj as JsonObject
-  const { managedFields: _m, ...meta } = obj.metadata as JsonObject
-  return { ...(obj as JsonObject), metadata: meta }
 }
 
 /** Sets metadata.managedFields, at the position `like` had it (key order is kept stable). */
@@ -276,13 +266,13 @@ function decodeLiveOrNew(old: KubeObject | undefined, updated: KubeObject, ignor
 export function trackUpdate(old: KubeObject | undefined, updated: KubeObject, opts: UpdateOptions): KubeObject {
   const env = makeEnv(opts.gvk, opts.subresource, opts.now)
   const managed = decodeLiveOrNew(old, updated, env.subresource !== undefined)
-  const next = withoutManagedFieldsShared(updated)
+  const next = (stripManagedFields(updated) as JsonObject)
   const isCreate = !old?.metadata?.uid
   // objects that are not tracked stay untracked until their first apply
   if (managed.fields.size === 0 && !isCreate) return withManagedFields(next, undefined, updated)
   let result: Managed
   try {
-    result = updateChain(withoutManagedFieldsShared(old), next, managed, opts.manager, env)
+    result = updateChain(old ? stripManagedFields(old) : {}, next, managed, opts.manager, env)
   } catch (e) {
     if (e instanceof ConflictsError) throw e
     return withManagedFields(next, old?.metadata?.managedFields, updated)

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { canonicalJson, sameJson } from './canonical.js'
+import { canonicalJson, sameJson } from './object.js'
 
 test('sameJson agrees with comparing canonicalJson texts', () => {
   const values: unknown[] = [
