@@ -21,7 +21,7 @@ import { Expectations } from '../common/expectations.js'
 import { Index, byControllerUid, byNamespace } from '../common/informers.js'
 import type { SharedInformers } from '../common/informers.js'
 import { getControllerOf } from '../common/owners.js'
-import { canonicalJson } from '../history/hash.js'
+import { createRevision } from '../history/create.js'
 import type { ControllerRevision } from '../history/revisions.js'
 import { nodeShouldRunDaemonPod } from './eligibility.js'
 import type { BackoffEntry, DaemonSetAction } from './plan.js'
@@ -243,7 +243,7 @@ export class DaemonSetController implements Reconciler {
         await this.#client.patch(REVISIONS, ns, a.name, { metadata: { labels: a.labels, resourceVersion: a.resourceVersion ?? null } })
         return
       case 'createRevision':
-        return this.#createRevision(ds, a.revision)
+        return createRevision(this.#client, DAEMONSETS, ds as unknown as Obj, a.revision, { refuseStaleCount: true })
       case 'updateRevisionNumber':
         await this.#client.patch(REVISIONS, ns, a.name, { revision: a.revision })
         return
@@ -291,25 +291,6 @@ export class DaemonSetController implements Reconciler {
     if (this.#backoff.size < 1024) return
     const now = this.#now()
     for (const [k, e] of this.#backoff) if (now - e.updatedAt > 2 * FAILED_POD_BACKOFF.maxMs) this.#backoff.delete(k)
-  }
-
-  /** `snapshot`: AlreadyExists with equal data is ours; different data is a collision (bump collisionCount, retry). */
-  async #createRevision(ds: DaemonSet, rev: ControllerRevision): Promise<void> {
-    const ns = ds.metadata?.namespace ?? ''
-    try {
-      await this.#client.create(REVISIONS, ns, rev)
-      return
-    } catch (e) {
-      if (!isAlreadyExists(e)) throw e
-    }
-    const existing = await this.#client.get<ControllerRevision>(REVISIONS, ns, rev.metadata.name ?? '')
-    if (canonicalJson(existing.data ?? null) === canonicalJson(rev.data ?? null)) return
-    const fresh = await this.#client.get(DAEMONSETS, ns, ds.metadata?.name ?? '')
-    const status = (fresh['status'] ?? {}) as Record<string, unknown>
-    const count = typeof status['collisionCount'] === 'number' ? status['collisionCount'] : undefined
-    if (count !== ds.status?.collisionCount) throw new Error(`found a stale collision count (${String(ds.status?.collisionCount)}, expected ${String(count)}) of DaemonSet "${ds.metadata?.name ?? ''}" while processing; will retry until it is updated`)
-    await this.#client.updateStatus(DAEMONSETS, { ...fresh, status: { ...status, collisionCount: (count ?? 0) + 1 } })
-    throw new Error(`hash collision on ControllerRevision ${rev.metadata.name ?? ''}; collisionCount is now ${(count ?? 0) + 1}`)
   }
 
   async #updateStatus(ds: DaemonSet, status: Record<string, unknown>): Promise<void> {

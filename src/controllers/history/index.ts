@@ -1,2 +1,3 @@
 export * from './hash.js'
 export * from './revisions.js'
+export * from './create.js'

@@ -20,7 +20,7 @@ import type { Recorder } from '../common/events.js'
 import { Index, byControllerUid, byNamespace } from '../common/informers.js'
 import type { SharedInformers } from '../common/informers.js'
 import { getControllerOf } from '../common/owners.js'
-import { canonicalJson } from '../history/hash.js'
+import { createRevision } from '../history/create.js'
 import type { ControllerRevision } from '../history/revisions.js'
 import { claimEvent, planStatefulSet, podEvent } from './plan.js'
 import type { StatefulSetAction } from './plan.js'
@@ -187,7 +187,7 @@ export class StatefulSetController implements Reconciler {
         await ignoreNotFound(this.#client.patch(REVISIONS, ns, a.name, a.patch))
         return
       case 'createRevision':
-        return this.#createRevision(set, a.revision)
+        return createRevision(this.#client, STATEFULSETS, set as unknown as Obj, a.revision)
       case 'updateRevisionNumber':
         await this.#client.patch(REVISIONS, ns, a.name, { revision: a.revision })
         return
@@ -262,24 +262,6 @@ export class StatefulSetController implements Reconciler {
         throw e
       }
     }
-  }
-
-  /** CreateControllerRevision: an existing revision with equal data is ours; another is a hash collision. */
-  async #createRevision(set: StatefulSet, rev: ControllerRevision): Promise<void> {
-    const ns = set.metadata?.namespace ?? ''
-    try {
-      await this.#client.create(REVISIONS, ns, rev)
-      return
-    } catch (e) {
-      if (!isAlreadyExists(e)) throw e
-    }
-    const existing = await this.#client.get<ControllerRevision>(REVISIONS, ns, rev.metadata.name ?? '')
-    if (canonicalJson(existing.data ?? null) === canonicalJson(rev.data ?? null)) return
-    const fresh = await this.#client.get(STATEFULSETS, ns, set.metadata?.name ?? '')
-    const status = (fresh['status'] ?? {}) as Record<string, unknown>
-    const count = typeof status['collisionCount'] === 'number' ? status['collisionCount'] : 0
-    await this.#client.updateStatus(STATEFULSETS, { ...fresh, status: { ...status, collisionCount: count + 1 } })
-    throw new Error(`hash collision on ControllerRevision ${rev.metadata.name ?? ''}; collisionCount is now ${count + 1}`)
   }
 
   /** UpdateStatefulSetStatus, retrying conflicts against a fresh read (collisionCount never decreases). */
