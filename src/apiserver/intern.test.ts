@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { FieldsInterner } from './intern.js'
+import { ObjectInterner } from './intern.js'
 import type { KubeObject } from '../api/index.js'
 
 const pod = (name: string, ip: string): KubeObject => JSON.parse(JSON.stringify({
@@ -14,7 +14,7 @@ const pod = (name: string, ip: string): KubeObject => JSON.parse(JSON.stringify(
 })) as KubeObject
 
 test('identical managedFields trees are shared, different ones kept apart, contents unchanged', () => {
-  const interner = new FieldsInterner()
+  const interner = new ObjectInterner()
   const a = interner.intern(pod('a', '10.0.0.1'))
   const b = interner.intern(pod('b', '10.0.0.2'))
   const before = JSON.stringify(pod('b', '10.0.0.2'))

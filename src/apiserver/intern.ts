@@ -14,7 +14,7 @@ const MANAGED_FIELDS = new Set(['managedFields'])
 const FIELDS_V1 = new Set(['fieldsV1'])
 
 /** Interns managedFields trees (below) and short strings (lib/intern.ts) of cached objects. */
-export class FieldsInterner {
+export class ObjectInterner {
   #shapes = new Map<string, unknown>()
   #strings = new StringInterner()
 

@@ -12,7 +12,7 @@ import type { KubeObject } from '../api/index.js'
 import type { Store, StoreEvent } from '../storage/index.js'
 import { decodeEntry, entryText, withResourceVersion } from './codec.js'
 import { logger } from '../lib/log.js'
-import { FieldsInterner } from './intern.js'
+import { ObjectInterner } from './intern.js'
 
 const log = logger('watch-cache')
 
@@ -50,14 +50,14 @@ export class WatchCache {
   #waiters: Array<{ rev: number; resolve: () => void }> = []
   #abort = new AbortController()
   #running: Promise<void> | undefined
-  #fields = new FieldsInterner()
+  #interner = new ObjectInterner()
 
   constructor(private readonly store: Store, private readonly windowSize = 25_000) {}
 
   /** Loads everything and starts following the store. Resolves once loaded. */
   async start(): Promise<void> {
     const { entries, revision } = await this.store.list('/registry/')
-    for (const e of entries) this.#bucket(e.key).set(e.key, { key: e.key, obj: this.#fields.intern(decodeEntry(e)), rev: e.modRevision })
+    for (const e of entries) this.#bucket(e.key).set(e.key, { key: e.key, obj: this.#interner.intern(decodeEntry(e)), rev: e.modRevision })
     this.#rev = revision
     this.#oldestRev = revision
     this.#running = this.#follow(revision)
@@ -91,7 +91,7 @@ export class WatchCache {
     let text: string | undefined
     const json = (): string | undefined => (text ??= withResourceVersion(entryText(stored), rev))
     if (ev.type === 'put') {
-      const obj = this.#fields.intern(decodeEntry(ev.entry))
+      const obj = this.#interner.intern(decodeEntry(ev.entry))
       bucket.set(key, { key, obj, rev })
       cev = { type: prev ? 'MODIFIED' : 'ADDED', key, rev, obj, prev, json }
     } else {
